@@ -1,0 +1,10 @@
+"""Data preparation for deep-learning-style training, the scikit-learn way."""
+
+# Authors: sklearn-dlprep developers
+# License: BSD-3-Clause
+
+from ._augmenter import ArrayAugmenter
+
+__version__ = "0.1.0.dev0"
+
+__all__ = ["ArrayAugmenter"]

@@ -1,0 +1,87 @@
+"""Batches of augmented samples for training loops, drawn afresh every epoch."""
+
+# Authors: sklearn-dlprep developers
+# License: BSD-3-Clause
+
+import numbers
+
+import numpy as np
+
+from .utils._layout import to_canonical
+from .utils._random import make_generator
+from .utils._sampling import balanced_indices
+from .utils._validation import _is_pandas_df
+
+
+class ArrayFlow:
+    """An iterable over augmented batches, as returned by ``ArrayAugmenter.flow``.
+
+    Every ``iter()`` is a new epoch. Only the rows of the current batch are read
+    from ``X`` and augmented, so ``X`` may be a memmap larger than memory.
+    """
+
+    def __init__(self, augmenter, X, y=None, *, batch_size=32, shuffle=True,
+                 balance=False, random_state=None):
+        if not (isinstance(batch_size, numbers.Integral)
+                and not isinstance(batch_size, bool) and batch_size >= 1):
+            raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}.")
+        if _is_pandas_df(X):
+            X = X.to_numpy()
+        X = X if isinstance(X, np.ndarray) else np.asarray(X)
+        if X.ndim < 2 or X.shape[0] == 0:
+            raise ValueError(
+                f"X must be (n_samples, n_features) or (n_samples, *sample_shape) "
+                f"with at least one sample, got shape {X.shape}."
+            )
+        if X.dtype.kind not in "biuf":
+            raise TypeError(f"X must hold real numbers, got dtype {X.dtype}.")
+        self._layout = augmenter._layout(X.shape)
+        self._settings = augmenter._check_params(self._layout)
+        if y is not None:
+            y = np.asarray(y)
+            if y.shape[0] != X.shape[0]:
+                raise ValueError(
+                    f"y has {y.shape[0]} rows but X has {X.shape[0]}; they must match."
+                )
+        if balance:
+            if y is None:
+                raise ValueError("balance=True needs class labels: pass y.")
+            if len(np.unique(y)) < 2:
+                raise ValueError("balance=True needs at least two classes in y.")
+        self.augmenter = augmenter
+        self.X = X
+        self.y = y
+        self.batch_size = int(batch_size)
+        self.shuffle = bool(shuffle)
+        self.balance = bool(balance)
+        # One seed sequence for the flow; epoch k draws from its k-th child, so an
+        # int seed reproduces every epoch while each epoch differs from the others.
+        rng = make_generator(random_state)
+        self._seed = np.random.SeedSequence(rng.integers(0, 2**63, size=4))
+        self._epoch = 0
+        self._n_per_epoch = (len(balanced_indices(y, np.random.default_rng(0)))
+                             if self.balance else X.shape[0])
+
+    def __len__(self):
+        """Number of batches in one epoch."""
+        return -(-self._n_per_epoch // self.batch_size)
+
+    def __iter__(self):
+        rng = np.random.default_rng(self._seed.spawn(1)[0])
+        self._epoch += 1
+        if self.balance:
+            order = balanced_indices(self.y, rng)
+        else:
+            order = np.arange(self.X.shape[0])
+        if self.shuffle:
+            order = rng.permutation(order)
+        augmenter, layout = self.augmenter, self._layout
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start:start + self.batch_size]
+            batch = np.asarray(self.X[rows])
+            out = np.empty_like(batch)
+            params = augmenter._draw(len(rows), layout, self._settings, rng)
+            local = np.arange(len(rows))
+            augmenter._apply(to_canonical(batch, layout), local,
+                             to_canonical(out, layout), local, params, self._settings)
+            yield out if self.y is None else (out, self.y[rows])

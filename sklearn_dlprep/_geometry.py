@@ -1,0 +1,98 @@
+"""Geometry: from drawn values to the affine maps of a whole batch.
+
+Pure functions of explicit values (no randomness, no data): the middle of the three
+steps draw -> geometry -> apply.
+
+The maps follow Keras' ``apply_affine_transform``: rotation, then shift, then shear,
+then zoom, composed about the image centre, as an *inverse* map (each output pixel
+reads the input at the mapped position). They are given in OpenCV's order, x being
+the column and y the row, which is also the order Keras builds its matrix in before
+it swaps axes for scipy. Two Keras bugs are not copied: the centre is the true centre
+``((W-1)/2, (H-1)/2)`` for every shape, and flips are folded into the map so a flip
+costs nothing.
+"""
+
+# Authors: sklearn-dlprep developers
+# License: BSD-3-Clause
+
+import numpy as np
+
+
+def affine_inverse_maps(params, height, width):
+    """Inverse affine maps of a batch, in (x=column, y=row) order.
+
+    Parameters
+    ----------
+    params : dict of ndarray
+        Keras-named draws of length ``n``: ``theta`` and ``shear`` in degrees, ``tx``
+        (along the columns) and ``ty`` (along the rows) in pixels, ``zx`` and ``zy``
+        zoom factors, ``flip_horizontal`` and ``flip_vertical`` booleans. A key that
+        is absent or ``None`` is the identity for that step.
+    height, width : int
+        Spatial size of one sample (a signal has height 1).
+
+    Returns
+    -------
+    maps : ndarray of shape (n, 2, 3), float64
+        ``maps[i] @ (x, y, 1)`` is the source position that output pixel ``(x, y)``
+        of sample ``i`` reads.
+    """
+    n = _batch_size(params)
+    theta = np.deg2rad(_get(params, "theta", 0.0, n))
+    shear = np.deg2rad(_get(params, "shear", 0.0, n))
+    tx = _get(params, "tx", 0.0, n)
+    ty = _get(params, "ty", 0.0, n)
+    zx = _get(params, "zx", 1.0, n)
+    zy = _get(params, "zy", 1.0, n)
+    cos, sin = np.cos(theta), np.sin(theta)
+    cos_sh, sin_sh = np.cos(shear), np.sin(shear)
+
+    maps = np.empty((n, 2, 3))
+    # Linear part: rotation @ shear @ zoom, with Keras' matrices
+    # R = [[c, -s], [s, c]], Shear = [[1, -sin], [0, cos]], Zoom = diag(zx, zy).
+    maps[:, 0, 0] = cos * zx
+    maps[:, 0, 1] = (-cos * sin_sh - sin * cos_sh) * zy
+    maps[:, 1, 0] = sin * zx
+    maps[:, 1, 1] = (-sin * sin_sh + cos * cos_sh) * zy
+    # Keras multiplies the shift by the rotation: R @ (tx, ty).
+    shift_x = cos * tx - sin * ty
+    shift_y = sin * tx + cos * ty
+    # About the true centre: src = L (p - c) + shift + c.
+    cx, cy = (width - 1) / 2.0, (height - 1) / 2.0
+    maps[:, 0, 2] = shift_x + cx - (maps[:, 0, 0] * cx + maps[:, 0, 1] * cy)
+    maps[:, 1, 2] = shift_y + cy - (maps[:, 1, 0] * cx + maps[:, 1, 1] * cy)
+
+    # Flips happen after the warp in Keras: out'(x, y) = out(W-1-x, y). Folding them
+    # in is composing the map with x -> W-1-x (and y -> H-1-y).
+    flip_h = _get(params, "flip_horizontal", False, n).astype(bool)
+    flip_v = _get(params, "flip_vertical", False, n).astype(bool)
+    if flip_h.any():
+        maps[flip_h, :, 2] += maps[flip_h, :, 0] * (width - 1)
+        maps[flip_h, :, 0] *= -1
+    if flip_v.any():
+        maps[flip_v, :, 2] += maps[flip_v, :, 1] * (height - 1)
+        maps[flip_v, :, 1] *= -1
+    return maps
+
+
+def identity_mask(maps):
+    """Which maps are exactly the identity (their warp is a plain copy)."""
+    return (
+        (maps[:, 0, 0] == 1) & (maps[:, 1, 1] == 1)
+        & (maps[:, 0, 1] == 0) & (maps[:, 1, 0] == 0)
+        & (maps[:, 0, 2] == 0) & (maps[:, 1, 2] == 0)
+    )
+
+
+def _batch_size(params):
+    for value in params.values():
+        if value is not None:
+            return len(value)
+    raise ValueError("params holds no draws: every key is None.")
+
+
+def _get(params, key, default, n):
+    value = params.get(key)
+    if value is None:
+        return np.full(n, default)
+    return np.asarray(value)

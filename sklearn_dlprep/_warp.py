@@ -1,0 +1,215 @@
+"""Apply: warp kernels that write a batch of affine warps into a preallocated output.
+
+Two kernels with one meaning. OpenCV's ``warpAffine`` is the fast path (it releases
+the GIL and handles any channel count in one call); ``scipy.ndimage`` is the
+reference the tests compare against, and the fallback for what OpenCV cannot do
+(spline orders above 1, dtypes it does not warp, sides above 32767 pixels).
+
+Fill modes keep Keras' names. ``"wrap"`` is truly periodic (scipy's ``"grid-wrap"``,
+not Keras' legacy ``"wrap"`` that repeats every ``n - 1`` pixels) and ``"constant"``
+is scipy's ``"constant"``: a source position outside ``[0, n - 1]`` reads ``cval``
+with no blending at the edge.
+"""
+
+# Authors: sklearn-dlprep developers
+# License: BSD-3-Clause
+
+import threading
+from contextlib import contextmanager
+
+import cv2
+import numpy as np
+from scipy import ndimage
+
+from ._geometry import identity_mask
+
+FILL_MODES = ("constant", "nearest", "reflect", "wrap")
+SCIPY_MODES = {"nearest": "nearest", "reflect": "reflect", "wrap": "grid-wrap",
+               "constant": "constant"}
+_CV2_BORDERS = {"nearest": cv2.BORDER_REPLICATE, "reflect": cv2.BORDER_REFLECT,
+                "wrap": cv2.BORDER_WRAP, "constant": cv2.BORDER_CONSTANT}
+_CV2_INTERPOLATION = {0: cv2.INTER_NEAREST, 1: cv2.INTER_LINEAR}
+# OpenCV warps float32 images of 1, 3 or 4 channels with exact float coordinates
+# (other channel counts are warped in groups of those), and uint8 with 1/32-pixel
+# fixed-point weights (within rounding of the exact result). Its other dtypes use
+# the fixed-point path at their own precision (float64 is 0.01 off for values in
+# [0, 1]), so they are warped in float32 and cast back; dtypes float32 cannot hold
+# exactly go through scipy in float64.
+_CV2_NATIVE = frozenset(np.dtype(t) for t in (np.uint8, np.float32))
+_CV2_VIA_FLOAT32 = frozenset(np.dtype(t) for t in
+                             (np.float16, np.float64, np.int8, np.uint16, np.int16))
+# Sources this close outside [0, n - 1] are the edge itself, off by round-off.
+_EDGE_TOLERANCE = 1e-6
+_CV2_MAX_SIDE = 32767
+_CV2_MAX_CHANNELS = 512
+
+
+def uses_opencv(dtype, canonical_shape, order):
+    """Whether OpenCV can warp samples of this dtype, shape and order exactly."""
+    height, width, channels = canonical_shape
+    dtype = np.dtype(dtype)
+    return (order in _CV2_INTERPOLATION
+            and (dtype in _CV2_NATIVE or dtype in _CV2_VIA_FLOAT32)
+            and max(height, width) <= _CV2_MAX_SIDE
+            and channels <= _CV2_MAX_CHANNELS)
+
+
+def warp_rows(X, src_rows, out, dst_rows, maps, *, order=1, fill_mode="nearest",
+              cval=0.0, backend="auto"):
+    """Warp ``X[src_rows[i]]`` by ``maps[i]`` into ``out[dst_rows[i]]``.
+
+    Parameters
+    ----------
+    X, out : ndarray of shape (n, H, W, C)
+        Canonical views (channels last). ``out`` may be non-contiguous; ``X`` and
+        ``out`` must not overlap.
+    src_rows, dst_rows : ndarray of int
+        Which rows to read and where to write them.
+    maps : ndarray of shape (len(src_rows), 2, 3)
+        Inverse maps in (x=column, y=row) order, see
+        :func:`~sklearn_dlprep._geometry.affine_inverse_maps`.
+    order : int
+        Spline order: 0 (nearest) and 1 (bilinear) by OpenCV, 0 to 5 by scipy.
+    fill_mode : {"constant", "nearest", "reflect", "wrap"}
+    cval : float
+        Value read outside the input when ``fill_mode="constant"``.
+    backend : {"auto", "scipy"}
+        ``"scipy"`` forces the reference kernel.
+    """
+    if len(src_rows) == 0:
+        return
+    height, width = X.shape[1:3]
+    identity = identity_mask(maps)
+    if identity.any():
+        out[dst_rows[identity]] = X[src_rows[identity]]
+    todo = np.flatnonzero(~identity)
+    if backend == "auto" and uses_opencv(X.dtype, X.shape[1:], order):
+        _warp_opencv(X, src_rows, out, dst_rows, maps, todo, order, fill_mode, cval)
+    else:
+        _warp_scipy(X, src_rows, out, dst_rows, maps, todo, order, fill_mode, cval)
+    if fill_mode == "constant" and len(todo):
+        _fill_outside(out, dst_rows[todo], maps[todo], height, width, cval)
+
+
+def _channel_groups(channels):
+    """Split channels in groups of 4, 3 or 1: the counts OpenCV warps exactly."""
+    if channels in (1, 3, 4):
+        return None
+    groups, start = [], 0
+    while channels - start >= 4:
+        groups.append(slice(start, start + 4))
+        start += 4
+    if channels - start == 3:
+        groups.append(slice(start, start + 3))
+    else:
+        groups.extend(slice(c, c + 1) for c in range(start, channels))
+    return groups
+
+
+def _warp_opencv(X, src_rows, out, dst_rows, maps, todo, order, fill_mode, cval):
+    height, width, channels = X.shape[1:]
+    size = (width, height)
+    flags = _CV2_INTERPOLATION[order] | cv2.WARP_INVERSE_MAP
+    border = _CV2_BORDERS[fill_mode]
+    border_value = (float(cval),) * 4
+    groups = _channel_groups(channels) if X.dtype != np.uint8 else None
+    if groups is not None:
+        for group in groups:
+            _warp_opencv(X[..., group], src_rows, out[..., group], dst_rows, maps,
+                         todo, order, fill_mode, cval)
+        return
+    squeeze = channels == 1  # OpenCV drops a trailing axis of length 1
+    native = X.dtype in _CV2_NATIVE
+    direct = out.flags.c_contiguous and native
+    warp = cv2.warpAffine
+    for i in todo:
+        src = X[src_rows[i]]
+        if not native:
+            src = src.astype(np.float32)
+        elif not src.flags.c_contiguous:
+            src = np.ascontiguousarray(src)
+        if squeeze:
+            src = src[..., 0]
+        if direct:
+            dst = out[dst_rows[i]]
+            warp(src, maps[i], size, dst[..., 0] if squeeze else dst, flags,
+                 border, border_value)
+        else:
+            result = warp(src, maps[i], size, None, flags, border, border_value)
+            out[dst_rows[i]] = cast_like(result.reshape(height, width, channels),
+                                         out.dtype)
+
+
+def _warp_scipy(X, src_rows, out, dst_rows, maps, todo, order, fill_mode, cval):
+    mode = SCIPY_MODES[fill_mode]
+    is_float = np.issubdtype(out.dtype, np.floating)
+    work = np.float64 if out.dtype == np.float64 or not is_float else np.float32
+    for i in todo:
+        matrix, offset = scipy_matrix(maps[i])
+        img = X[src_rows[i]]
+        result = np.empty(img.shape, dtype=work)
+        for c in range(img.shape[-1]):
+            ndimage.affine_transform(img[..., c].astype(work, copy=False), matrix,
+                                     offset=offset, order=order, mode=mode,
+                                     cval=cval, output=result[..., c])
+        out[dst_rows[i]] = cast_like(result, out.dtype)
+
+
+def scipy_matrix(inverse_map):
+    """An (x, y) inverse map as scipy's (row, column) ``matrix, offset``."""
+    (a, b, c), (d, e, f) = inverse_map
+    return np.array([[e, d], [b, a]]), np.array([f, c])
+
+
+def _fill_outside(out, dst_rows, maps, height, width, cval):
+    """Set pixels whose source lies outside the input to ``cval`` (scipy "constant")."""
+    xs = np.arange(width, dtype=np.float64)
+    ys = np.arange(height, dtype=np.float64)[:, np.newaxis]
+    value = cast_like(np.asarray(cval, dtype=np.float64), out.dtype)
+    for dst, m in zip(dst_rows, maps):
+        src_x = m[0, 0] * xs + m[0, 1] * ys + m[0, 2]
+        src_y = m[1, 0] * xs + m[1, 1] * ys + m[1, 2]
+        low, high_x, high_y = (-_EDGE_TOLERANCE, width - 1 + _EDGE_TOLERANCE,
+                               height - 1 + _EDGE_TOLERANCE)
+        outside = (src_x < low) | (src_x > high_x) | (src_y < low) | (src_y > high_y)
+        if outside.any():
+            out[dst][outside] = value
+
+
+def cast_like(values, dtype):
+    """Cast float results to ``dtype``: integers are rounded and clipped to range."""
+    dtype = np.dtype(dtype)
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        values = np.clip(np.rint(values), info.min, info.max)
+    elif dtype.kind == "b":
+        values = values >= 0.5
+    return values.astype(dtype, copy=False)
+
+
+_cv2_lock = threading.Lock()
+_cv2_users = 0
+_cv2_saved_threads = None
+
+
+@contextmanager
+def opencv_single_threaded():
+    """Keep OpenCV's own thread pool off while we warp.
+
+    Our parallelism is explicit (``n_jobs`` threads over chunks of samples); OpenCV's
+    internal pool on top of it, or beside a training loop's data-loader workers,
+    would oversubscribe the cores. The user's setting is restored afterwards.
+    """
+    global _cv2_users, _cv2_saved_threads
+    with _cv2_lock:
+        if _cv2_users == 0:
+            _cv2_saved_threads = cv2.getNumThreads()
+            cv2.setNumThreads(1)
+        _cv2_users += 1
+    try:
+        yield
+    finally:
+        with _cv2_lock:
+            _cv2_users -= 1
+            if _cv2_users == 0:
+                cv2.setNumThreads(_cv2_saved_threads)

@@ -1,0 +1,1 @@
+"""Shared helpers: sample layouts and input validation (private API)."""

@@ -1,0 +1,148 @@
+"""Input validation shared by every estimator: one place, one set of messages."""
+
+# Authors: sklearn-dlprep developers
+# License: BSD-3-Clause
+
+import numbers
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils import check_array
+from sklearn.utils.validation import validate_data
+
+
+def _is_pandas_df(X):
+    return hasattr(X, "iloc") and hasattr(X, "columns") and hasattr(X, "dtypes")
+
+
+def _sparse_columns(X):
+    """Names of the pandas sparse columns of a DataFrame (empty for other inputs)."""
+    if not _is_pandas_df(X):
+        return []
+    return [c for c, dt in X.dtypes.items() if getattr(dt, "subtype", None) is not None
+            and type(dt).__name__ == "SparseDtype"]
+
+
+def densify_sparse_frame(X):
+    """Return a DataFrame whose pandas sparse columns are made dense.
+
+    Augmentation needs every value; sparse *columns* of a DataFrame are a storage
+    choice, so they are densified here and restored on the way out.
+    """
+    cols = _sparse_columns(X)
+    if not cols:
+        return X
+    return X.astype({c: X.dtypes[c].subtype for c in cols})
+
+
+def first_bad_rows(X, limit=5):
+    """Indices of the first rows of ``X`` that hold NaN or infinity."""
+    flat = X.reshape(X.shape[0], -1)
+    bad = ~np.isfinite(flat).all(axis=1)
+    return np.flatnonzero(bad)[:limit].tolist()
+
+
+def check_finite_samples(X, name="X"):
+    """Refuse NaN or infinity in a float ``X``, naming the first rows that hold it."""
+    if X.dtype.kind != "f" or X.size == 0:
+        return
+    # np.isfinite over a whole float dataset would allocate a boolean copy; the sum
+    # is a cheap reduction that is finite exactly when every value is.
+    if np.isfinite(np.add.reduce(X.reshape(-1), dtype=np.float64)):
+        return
+    rows = first_bad_rows(X)
+    if not rows:  # the sum overflowed, every value is finite
+        return
+    kind = "NaN" if np.isnan(X.reshape(X.shape[0], -1)[rows]).any() else "infinity"
+    raise ValueError(
+        f"Input {name} contains {kind} (first rows at fault: {rows}). Remove or "
+        "impute those values before augmenting or scaling."
+    )
+
+
+def validate_samples(estimator, X, y="no_validation", *, reset=True,
+                     accept_sparse=False, ensure_all_finite=True, dtype="numeric"):
+    """Validate ``X`` (2-D or N-d) and ``y`` as scikit-learn's ``validate_data`` does.
+
+    ``estimator=None`` validates without recording anything (for stateless methods
+    such as ``augment``). ``validate_data`` itself is used, with N-d arrays allowed; what it leaves to the
+    caller for N-d input (``n_features_in_``, at least one feature) is done here.
+    The dtype of a numeric ``X`` is kept (uint8 stays uint8); object arrays of
+    numbers become float64, other object arrays are refused with a ``TypeError``.
+
+    Returns ``X`` or ``(X, y)`` as ``validate_data`` does.
+    """
+    if sp.issparse(X) and not accept_sparse:
+        raise TypeError(
+            f"{type(estimator).__name__} does not accept scipy sparse matrices: "
+            if estimator is not None else "Scipy sparse matrices are not accepted: "
+            "augmenting or scaling sparse data has no meaning for arrays. Pass a "
+            "dense array, e.g. X.toarray()."
+        )
+    X = densify_sparse_frame(X)
+    if not sp.issparse(X) and not _is_pandas_df(X) and not isinstance(X, np.ndarray):
+        X_arr = np.asarray(X)
+        if X_arr.dtype.kind in "USV":
+            raise TypeError(
+                f"X must hold numbers, got an array of dtype {X_arr.dtype} (strings)."
+            )
+    kwargs = dict(reset=reset, accept_sparse=accept_sparse, allow_nd=True,
+                  ensure_2d=False, dtype=dtype,
+                  ensure_all_finite=False)
+    if estimator is None:
+        kwargs.pop("reset")
+        X_val, y_val = check_array(X, **kwargs), None
+    elif y is None or (isinstance(y, str) and y == "no_validation"):
+        out = validate_data(estimator, X, y, **kwargs)
+        X_val, y_val = out, None
+    else:
+        X_val, y_val = validate_data(estimator, X, y, multi_output=True,
+                                     y_numeric=False, **kwargs)
+    if X_val.ndim < 2:
+        raise ValueError(
+            f"Expected 2D array, got {X_val.ndim}D array instead: X must be "
+            "(n_samples, n_features) or (n_samples, *sample_shape). Reshape your data "
+            "using array.reshape(-1, 1) if it has a single feature or "
+            "array.reshape(1, -1) if it contains a single sample."
+        )
+    if X_val.dtype.kind not in "biuf":
+        raise TypeError(f"X must hold real numbers, got dtype {X_val.dtype}.")
+    n_features = int(np.prod(X_val.shape[1:], dtype=np.int64))
+    if n_features == 0:
+        raise ValueError(
+            f"Found array with 0 feature(s) (shape={X_val.shape}) while a minimum of "
+            "1 is required."
+        )
+    if ensure_all_finite and not sp.issparse(X_val):
+        check_finite_samples(X_val)
+    if estimator is None:
+        pass
+    elif reset:
+        estimator.n_features_in_ = n_features
+    elif hasattr(estimator, "n_features_in_") and n_features != estimator.n_features_in_:
+        raise ValueError(
+            f"X has {n_features} features, but {type(estimator).__name__} is "
+            f"expecting {estimator.n_features_in_} features as input."
+        )
+    return X_val if y_val is None else (X_val, y_val)
+
+
+def check_nonnegative_number(value, name, *, allow_pair=False):
+    """A finite number >= 0 (or, with ``allow_pair``, a pair ``lo <= hi``)."""
+    if allow_pair and isinstance(value, (tuple, list, np.ndarray)):
+        pair = tuple(value)
+        if len(pair) != 2 or not all(_is_real(v) for v in pair):
+            raise ValueError(f"{name} must be a number or a pair (lo, hi), got {value!r}.")
+        if not pair[0] <= pair[1]:
+            raise ValueError(f"{name}=({pair[0]}, {pair[1]}) must have lo <= hi.")
+        return tuple(float(v) for v in pair)
+    if not _is_real(value):
+        raise TypeError(f"{name} must be a real number, got {value!r}.")
+    if not value >= 0:
+        raise ValueError(f"{name} must be >= 0, got {value!r}.")
+    return value
+
+
+def _is_real(value):
+    return (isinstance(value, numbers.Real) and not isinstance(value, bool)
+            and np.isfinite(value))
