@@ -157,6 +157,11 @@ class ArrayAugmenter(BaseSampler):
     Shift ranges of one or more pixels are drawn uniformly from the interval, where
     Keras draws whole pixels for an int range.
 
+    Warps run in OpenCV for uint8 and float32 samples. float64, float16 and 16-bit
+    integer samples are warped in float32 precision (a relative round-off of about
+    1e-7) and returned in their own dtype; the identity and pure flips are exact
+    copies for every dtype.
+
     Examples
     --------
     >>> import numpy as np

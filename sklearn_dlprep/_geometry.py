@@ -75,13 +75,21 @@ def affine_inverse_maps(params, height, width):
     return maps
 
 
-def identity_mask(maps):
-    """Which maps are exactly the identity (their warp is a plain copy)."""
-    return (
-        (maps[:, 0, 0] == 1) & (maps[:, 1, 1] == 1)
+def flip_codes(maps, height, width):
+    """Which maps are the identity or pure flips, whose warp is an exact copy.
+
+    Returns, per map, -1 for a general warp, else ``flip_x + 2 * flip_y``: 0 is
+    the identity, 1 a left-right flip, 2 an upside-down flip, 3 both.
+    """
+    flip_x = maps[:, 0, 0] == -1
+    flip_y = maps[:, 1, 1] == -1
+    pure = (
+        (np.abs(maps[:, 0, 0]) == 1) & (np.abs(maps[:, 1, 1]) == 1)
         & (maps[:, 0, 1] == 0) & (maps[:, 1, 0] == 0)
-        & (maps[:, 0, 2] == 0) & (maps[:, 1, 2] == 0)
+        & (maps[:, 0, 2] == np.where(flip_x, width - 1, 0))
+        & (maps[:, 1, 2] == np.where(flip_y, height - 1, 0))
     )
+    return np.where(pure, flip_x + 2 * flip_y, -1)
 
 
 def _batch_size(params):

@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
-from ._geometry import identity_mask
+from ._geometry import flip_codes
 
 FILL_MODES = ("constant", "nearest", "reflect", "wrap")
 SCIPY_MODES = {"nearest": "nearest", "reflect": "reflect", "wrap": "grid-wrap",
@@ -79,10 +79,13 @@ def warp_rows(X, src_rows, out, dst_rows, maps, *, order=1, fill_mode="nearest",
     if len(src_rows) == 0:
         return
     height, width = X.shape[1:3]
-    identity = identity_mask(maps)
-    if identity.any():
-        out[dst_rows[identity]] = X[src_rows[identity]]
-    todo = np.flatnonzero(~identity)
+    codes = flip_codes(maps, height, width)
+    for code in np.unique(codes[codes >= 0]):
+        # The identity and pure flips are exact copies, for every dtype.
+        rows = codes == code
+        step_x, step_y = (-1 if code & 1 else 1), (-1 if code & 2 else 1)
+        out[dst_rows[rows]] = X[src_rows[rows]][:, ::step_y, ::step_x]
+    todo = np.flatnonzero(codes < 0)
     if backend == "auto" and uses_opencv(X.dtype, X.shape[1:], order):
         _warp_opencv(X, src_rows, out, dst_rows, maps, todo, order, fill_mode, cval)
     else:
@@ -106,7 +109,8 @@ def _channel_groups(channels):
     return groups
 
 
-def _warp_opencv(X, src_rows, out, dst_rows, maps, todo, order, fill_mode, cval):
+def _warp_opencv(X, src_rows, out, dst_rows, maps, todo, order, fill_mode, cval,
+                 write_direct=True):
     height, width, channels = X.shape[1:]
     size = (width, height)
     flags = _CV2_INTERPOLATION[order] | cv2.WARP_INVERSE_MAP
@@ -116,11 +120,11 @@ def _warp_opencv(X, src_rows, out, dst_rows, maps, todo, order, fill_mode, cval)
     if groups is not None:
         for group in groups:
             _warp_opencv(X[..., group], src_rows, out[..., group], dst_rows, maps,
-                         todo, order, fill_mode, cval)
+                         todo, order, fill_mode, cval, write_direct=False)
         return
     squeeze = channels == 1  # OpenCV drops a trailing axis of length 1
     native = X.dtype in _CV2_NATIVE
-    direct = out.flags.c_contiguous and native
+    direct = write_direct and out.flags.c_contiguous and native
     warp = cv2.warpAffine
     for i in todo:
         src = X[src_rows[i]]

@@ -5,7 +5,7 @@ import pytest
 from keras_reference import apply_transform
 
 from sklearn_dlprep import ArrayAugmenter
-from sklearn_dlprep._geometry import affine_inverse_maps, identity_mask
+from sklearn_dlprep._geometry import affine_inverse_maps, flip_codes
 from sklearn_dlprep._warp import FILL_MODES, warp_rows
 
 DRAWS = [
@@ -117,13 +117,16 @@ def test_flips_fold_into_the_map():
     np.testing.assert_allclose(out[1], X[1, ::-1], atol=1e-6)
 
 
-def test_identity_maps_are_detected_exactly():
-    """Zero draws give maps that are exactly the identity (a plain copy)."""
-    params = {"theta": np.zeros(3), "tx": np.zeros(3), "zx": np.ones(3)}
-    assert identity_mask(affine_inverse_maps(params, 17, 5)).all()
+def test_identity_and_pure_flips_are_detected_exactly():
+    """Zero draws and pure flips give maps recognised as exact copies."""
+    params = {"theta": np.zeros(4), "tx": np.zeros(4), "zx": np.ones(4),
+              "flip_horizontal": np.array([False, True, False, True]),
+              "flip_vertical": np.array([False, False, True, True])}
+    assert flip_codes(affine_inverse_maps(params, 17, 5), 17, 5).tolist() == [
+        0, 1, 2, 3]
     params["theta"][1] = 1e-9
-    assert identity_mask(affine_inverse_maps(params, 17, 5)).tolist() == [
-        True, False, True]
+    assert flip_codes(affine_inverse_maps(params, 17, 5), 17, 5).tolist() == [
+        0, -1, 2, 3]
 
 
 def test_many_channels_and_channels_first():

@@ -1,0 +1,96 @@
+"""ArrayAugmenter.flow: fresh batches every epoch, never the whole augmented set."""
+
+import numpy as np
+import pytest
+
+from sklearn_dlprep import ArrayAugmenter
+
+
+def _data(n=100):
+    rng = np.random.default_rng(0)
+    return rng.random((n, 12, 12, 1)).astype(np.float32), np.arange(n) % 4
+
+
+def test_len_is_batches_per_epoch_and_batches_cover_every_row():
+    """len() is ceil(n / batch_size); one epoch yields every row once."""
+    X, y = _data(100)
+    batches = ArrayAugmenter(random_state=0).flow(X, y, batch_size=32)
+    assert len(batches) == 4
+    seen = [yb for _, yb in batches]
+    assert [len(b) for b in seen] == [32, 32, 32, 4]
+    np.testing.assert_array_equal(np.sort(np.concatenate(seen)), np.sort(y))
+
+
+def test_each_epoch_differs_and_int_seed_reproduces_epochs():
+    """Every epoch is augmented afresh; the same seed gives the same epochs."""
+    X, y = _data(40)
+    aug = ArrayAugmenter(rotation_range=30, random_state=0)
+    first = aug.flow(X, y, batch_size=40, shuffle=False)
+    epoch1 = next(iter(first))[0]
+    epoch2 = next(iter(first))[0]
+    assert not np.allclose(epoch1, epoch2)
+    again = aug.flow(X, y, batch_size=40, shuffle=False)
+    np.testing.assert_array_equal(next(iter(again))[0], epoch1)
+    np.testing.assert_array_equal(next(iter(again))[0], epoch2)
+
+
+def test_labels_stay_with_their_rows():
+    """Without augmentation a batch is exactly the rows its labels name."""
+    X = np.arange(30.0)[:, None, None] * np.ones((1, 4, 4))
+    y = np.arange(30)
+    for X_batch, y_batch in ArrayAugmenter().flow(X, y, batch_size=7,
+                                                  random_state=1):
+        np.testing.assert_array_equal(X_batch[:, 0, 0], y_batch)
+
+
+def test_no_epoch_materialises_the_augmented_dataset(monkeypatch):
+    """Every array flow augments is at most one batch long."""
+    X, y = _data(200)
+    aug = ArrayAugmenter(rotation_range=10, random_state=0)
+    sizes = []
+    original = ArrayAugmenter._apply
+
+    def spy(self, Xc, src_rows, outc, dst_rows, params, settings):
+        sizes.append((len(Xc), len(outc)))
+        return original(self, Xc, src_rows, outc, dst_rows, params, settings)
+
+    monkeypatch.setattr(ArrayAugmenter, "_apply", spy)
+    for _ in aug.flow(X, y, batch_size=16):
+        pass
+    assert len(sizes) == 13 and max(max(s) for s in sizes) <= 16
+
+
+def test_balance_gives_class_balanced_epochs():
+    """balance=True brings every class to the majority count each epoch."""
+    X = np.random.default_rng(0).random((110, 6, 6)).astype(np.float32)
+    y = np.array([0] * 80 + [1] * 20 + [2] * 10)
+    batches = ArrayAugmenter(rotation_range=10, random_state=0).flow(
+        X, y, batch_size=30, balance=True)
+    labels = np.concatenate([yb for _, yb in batches])
+    assert len(batches) == 8
+    np.testing.assert_array_equal(np.bincount(labels), [80, 80, 80])
+    # the rows of class 2 are used as evenly as possible: 8 times each
+    seen = [yb for _, yb in batches]
+    assert sum(len(s) for s in seen) == 240
+
+
+def test_flow_without_y_yields_arrays_and_reads_memmaps(tmp_path):
+    """X alone gives batches of X; a memmap is read batch by batch."""
+    X, _ = _data(50)
+    path = tmp_path / "X.npy"
+    np.save(path, X)
+    X_map = np.load(path, mmap_mode="r")
+    batches = list(ArrayAugmenter(width_shift_range=0.1).flow(X_map, batch_size=20))
+    assert [b.shape for b in batches] == [(20, 12, 12, 1)] * 2 + [(10, 12, 12, 1)]
+    assert all(isinstance(b, np.ndarray) and b.dtype == np.float32 for b in batches)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"batch_size": 0}, "batch_size"),
+    ({"balance": True}, "balance=True needs class labels"),
+])
+def test_flow_refuses_bad_arguments(kwargs, match):
+    """Bad batch sizes and balance without labels are named."""
+    X, _ = _data(10)
+    with pytest.raises(ValueError, match=match):
+        ArrayAugmenter().flow(X, **kwargs)
