@@ -4,7 +4,8 @@
 # License: BSD-3-Clause
 
 from ._augmenter import ArrayAugmenter
+from ._balancer import BalancingResampler
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["ArrayAugmenter"]
+__all__ = ["ArrayAugmenter", "BalancingResampler"]
