@@ -5,7 +5,16 @@
 
 from ._augmenter import ArrayAugmenter
 from ._balancer import BalancingResampler
+from ._scalers import ChannelStandardizer, SampleStandardizer, ZCAWhitener
+from ._split import train_val_test_split
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["ArrayAugmenter", "BalancingResampler"]
+__all__ = [
+    "ArrayAugmenter",
+    "BalancingResampler",
+    "ChannelStandardizer",
+    "SampleStandardizer",
+    "ZCAWhitener",
+    "train_val_test_split",
+]

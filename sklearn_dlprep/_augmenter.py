@@ -13,7 +13,7 @@ from sklearn.utils.multiclass import type_of_target
 
 from ._geometry import affine_inverse_maps
 from ._warp import FILL_MODES, cast_like, opencv_single_threaded, warp_rows
-from .utils._containers import ResampledContainer
+from .utils._containers import ResampledContainer, like_input
 from .utils._layout import from_canonical, resolve_layout, to_canonical
 from .utils._memory import check_allocation
 from .utils._random import make_generator
@@ -356,11 +356,7 @@ class ArrayAugmenter(BaseSampler):
         X_val, layout = self._validate_data_only(X)
         settings = self._check_params(layout)
         params = _check_draw(params, X_val.shape[0])
-        out = np.empty_like(X_val)
-        rows = np.arange(X_val.shape[0])
-        self._apply(to_canonical(X_val, layout), rows, to_canonical(out, layout),
-                    rows, params, settings)
-        return _like_input(out, X)
+        return self._apply_to_all(X, X_val, layout, params, settings)
 
     def augment(self, X, random_state=None):
         """Return one augmented version of every sample of ``X``.
@@ -386,11 +382,7 @@ class ArrayAugmenter(BaseSampler):
             random_state = self.random_state
         params = self._draw(X_val.shape[0], layout, settings,
                             make_generator(random_state))
-        out = np.empty_like(X_val)
-        rows = np.arange(X_val.shape[0])
-        self._apply(to_canonical(X_val, layout), rows, to_canonical(out, layout),
-                    rows, params, settings)
-        return _like_input(out, X)
+        return self._apply_to_all(X, X_val, layout, params, settings)
 
     def flow(self, X, y=None, batch_size=32, shuffle=True, balance=False,
              random_state=None):
@@ -602,6 +594,14 @@ class ArrayAugmenter(BaseSampler):
 
     # Apply --------------------------------------------------------------------
 
+    def _apply_to_all(self, X, X_val, layout, params, settings):
+        """Augment every row of validated ``X_val``; return it in ``X``'s container."""
+        out = np.empty_like(X_val)
+        rows = np.arange(X_val.shape[0])
+        self._apply(to_canonical(X_val, layout), rows, to_canonical(out, layout),
+                    rows, params, settings)
+        return like_input(out, X, keep_dtypes=True)
+
     def _apply(self, Xc, src_rows, outc, dst_rows, params, settings):
         """Augment ``Xc[src_rows[i]]`` with draw ``i`` into ``outc[dst_rows[i]]``.
 
@@ -714,14 +714,3 @@ def _check_draw(params, n_samples):
     if all(v is None for v in checked.values()):
         checked["theta"] = np.zeros(n_samples)
     return checked
-
-
-def _like_input(out, X):
-    """Give an augmented batch back in the container of ``X`` (same rows)."""
-    if hasattr(X, "iloc") and hasattr(X, "columns"):
-        import pandas as pd
-
-        frame = pd.DataFrame(out.reshape(len(out), -1), columns=X.columns,
-                             index=X.index)
-        return frame.astype(X.dtypes.to_dict())
-    return out

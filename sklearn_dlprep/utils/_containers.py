@@ -50,3 +50,18 @@ def _rebuild(data, kind, meta):
     if kind == "list":
         return np.asarray(data).tolist()
     return data
+
+
+def like_input(out, X, keep_dtypes=False):
+    """Give ``out``, which has the rows of ``X``, the container of ``X``.
+
+    A DataFrame in gives a DataFrame with the same columns and index out (with
+    ``keep_dtypes``, the same column dtypes too, so sparse columns stay sparse).
+    """
+    if not _is_pandas_df(X):
+        return out
+    import pandas as pd
+
+    frame = pd.DataFrame(out.reshape(len(out), -1), columns=X.columns, index=X.index,
+                         copy=False)
+    return frame.astype(X.dtypes.to_dict()) if keep_dtypes else frame

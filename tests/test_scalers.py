@@ -1,0 +1,490 @@
+"""Tests of ChannelStandardizer, SampleStandardizer and ZCAWhitener."""
+
+# Authors: sklearn-dlprep developers
+# License: BSD-3-Clause
+
+import tracemalloc
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.base import clone
+from sklearn.datasets import load_digits
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import Pipeline
+from threadpoolctl import threadpool_limits
+
+from sklearn_dlprep import (
+    ChannelStandardizer,
+    SampleStandardizer,
+    ZCAWhitener,
+    _scalers,
+)
+from sklearn_dlprep.utils import _memory
+
+FLOATS = [np.float32, np.float64]
+SCALERS = [ChannelStandardizer, SampleStandardizer, ZCAWhitener]
+
+
+def _images(dtype=np.float64, n_samples=40, shape=(6, 5, 3), seed=0):
+    """Colour images whose channels have clearly different means and spreads."""
+    rng = np.random.default_rng(seed)
+    loc = np.array([10.0, -3.0, 100.0])[: shape[-1]]
+    spread = np.array([2.0, 0.5, 20.0])[: shape[-1]]
+    X = loc + spread * rng.normal(size=(n_samples, *shape))
+    return X.astype(dtype)
+
+
+def _correlated(dtype=np.float64, n_samples=600, n_features=6, seed=0):
+    """Correlated features with unequal variances and a non-zero mean."""
+    rng = np.random.default_rng(seed)
+    mixing = rng.normal(size=(n_features, n_features))
+    X = rng.normal(size=(n_samples, n_features)) @ mixing + 5.0
+    return X.astype(dtype)
+
+
+# ChannelStandardizer --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_channel_statistics_match_numpy(dtype):
+    """mean_, var_ and scale_ equal numpy's over samples and positions, per channel."""
+    X = _images(dtype)
+    scaler = ChannelStandardizer().fit(X)
+    X64 = X.astype(np.float64)
+    assert_allclose(scaler.mean_, X64.mean(axis=(0, 1, 2)), rtol=1e-12)
+    assert_allclose(scaler.var_, X64.var(axis=(0, 1, 2)), rtol=1e-10)
+    assert_allclose(scaler.scale_, X64.std(axis=(0, 1, 2)), rtol=1e-10)
+    assert scaler.n_samples_seen_ == X.shape[0]
+    assert scaler.n_features_in_ == 6 * 5 * 3
+    assert scaler.mean_.dtype == np.float64
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_channel_transform_standardizes_each_channel(dtype):
+    """After transform, each channel has mean 0 and std 1 over samples and pixels."""
+    X = _images(dtype)
+    out = ChannelStandardizer().fit_transform(X)
+    assert out.shape == X.shape
+    assert out.dtype == dtype
+    out64 = out.astype(np.float64)
+    assert_allclose(out64.mean(axis=(0, 1, 2)), 0.0, atol=1e-5)
+    assert_allclose(out64.std(axis=(0, 1, 2)), 1.0, rtol=1e-5)
+    expected = (X.astype(np.float64) - X.astype(np.float64).mean(axis=(0, 1, 2))) / (
+        X.astype(np.float64).std(axis=(0, 1, 2))
+    )
+    assert_allclose(out, expected, rtol=1e-5 if dtype == np.float32 else 1e-10,
+                    atol=1e-5 if dtype == np.float32 else 1e-10)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_channel_flat_input_with_sample_shape_equals_nd_input(dtype):
+    """A 2-D X with sample_shape gives the N-d result, flattened, and stays 2-D."""
+    X = _images(dtype)
+    flat = X.reshape(len(X), -1)
+    out_nd = ChannelStandardizer().fit_transform(X)
+    scaler = ChannelStandardizer(sample_shape=X.shape[1:]).fit(flat)
+    out_flat = scaler.transform(flat)
+    assert out_flat.shape == flat.shape
+    assert_array_equal(out_flat, out_nd.reshape(len(X), -1))
+    assert_array_equal(scaler.mean_, ChannelStandardizer().fit(X).mean_)
+
+
+def test_channel_2d_without_sample_shape_is_one_channel():
+    """A 2-D X without sample_shape is a batch of signals: one global mean and std."""
+    X = _correlated()
+    scaler = ChannelStandardizer().fit(X)
+    assert scaler.mean_.shape == (1,)
+    assert_allclose(scaler.mean_, [X.mean()])
+    assert_allclose(scaler.scale_, [X.std()])
+
+
+def test_channel_grey_images_have_one_channel():
+    """Samples of rank 2 (grey images) have a single channel."""
+    X = _images(shape=(4, 5, 1))[..., 0]
+    scaler = ChannelStandardizer().fit(X)
+    assert scaler.mean_.shape == (1,)
+    assert_allclose(scaler.mean_, [X.mean()])
+
+
+def test_channel_multichannel_signal_as_image_of_height_one():
+    """sample_shape=(1, T, C) gives one statistic per channel of (T, C) signals."""
+    signals = _images(shape=(50, 3))
+    flat = signals.reshape(len(signals), -1)
+    scaler = ChannelStandardizer(sample_shape=(1, 50, 3)).fit(flat)
+    assert_allclose(scaler.mean_, signals.mean(axis=(0, 1)))
+    assert_allclose(scaler.scale_, signals.std(axis=(0, 1)))
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_channel_partial_fit_equals_fit(dtype):
+    """partial_fit on uneven chunks gives the statistics of one fit on all rows."""
+    X = _images(dtype, n_samples=50)
+    full = ChannelStandardizer().fit(X)
+    streamed = ChannelStandardizer()
+    for rows in (slice(0, 7), slice(7, 8), slice(8, 31), slice(31, 50)):
+        streamed.partial_fit(X[rows])
+    assert streamed.n_samples_seen_ == full.n_samples_seen_ == 50
+    assert_allclose(streamed.mean_, full.mean_, rtol=1e-12)
+    assert_allclose(streamed.var_, full.var_, rtol=1e-10)
+    assert_allclose(streamed.scale_, full.scale_, rtol=1e-10)
+
+
+def test_channel_fit_forgets_previous_partial_fits():
+    """fit starts afresh, whatever partial_fit saw before."""
+    X = _images()
+    scaler = ChannelStandardizer().partial_fit(X[:10] + 1000.0)
+    scaler.fit(X)
+    assert scaler.n_samples_seen_ == len(X)
+    assert_allclose(scaler.mean_, X.mean(axis=(0, 1, 2)))
+
+
+def test_channel_partial_fit_from_memmap(tmp_path):
+    """Chunks of a numpy memmap on disk fit as the same data in memory does."""
+    X = _images(np.float32, n_samples=64)
+    path = tmp_path / "images.dat"
+    on_disk = np.memmap(path, dtype=np.float32, mode="w+", shape=X.shape)
+    on_disk[:] = X
+    on_disk.flush()
+    del on_disk
+    reader = np.memmap(path, dtype=np.float32, mode="r", shape=X.shape)
+    streamed = ChannelStandardizer()
+    for start in range(0, len(reader), 10):
+        streamed.partial_fit(reader[start:start + 10])
+    full = ChannelStandardizer().fit(X)
+    assert_allclose(streamed.mean_, full.mean_, rtol=1e-12)
+    assert_allclose(streamed.var_, full.var_, rtol=1e-10)
+    out = streamed.transform(reader)
+    assert isinstance(out, np.ndarray) and not isinstance(out, np.memmap)
+    assert_allclose(out, full.transform(X), rtol=1e-6)
+
+
+def test_channel_statistics_stable_for_large_offset():
+    """A large mean next to a small spread still gives the right variance."""
+    rng = np.random.default_rng(0)
+    X = (1e6 + rng.normal(size=(30, 8, 8, 2))).astype(np.float64)
+    scaler = ChannelStandardizer()
+    for rows in (slice(0, 13), slice(13, 30)):
+        scaler.partial_fit(X[rows])
+    assert_allclose(scaler.var_, X.var(axis=(0, 1, 2)), rtol=1e-8)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_channel_constant_channel_gets_unit_scale(dtype):
+    """A channel of zero variance gets scale 1: finite output, centred to 0."""
+    X = _images(dtype)
+    X[..., 1] = 7.0
+    scaler = ChannelStandardizer().fit(X)
+    assert scaler.scale_[1] == 1.0
+    out = scaler.transform(X)
+    assert np.isfinite(out).all()
+    assert_array_equal(out[..., 1], 0.0)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_channel_inverse_transform_round_trips(dtype):
+    """inverse_transform(transform(X)) gives X back, in X's float dtype."""
+    X = _images(dtype)
+    scaler = ChannelStandardizer().fit(X)
+    back = scaler.inverse_transform(scaler.transform(X))
+    assert back.dtype == dtype
+    assert_allclose(back, X, rtol=1e-5 if dtype == np.float32 else 1e-12)
+
+
+def test_channel_with_mean_false_only_scales():
+    """with_mean=False divides by the channel std without centring."""
+    X = _images()
+    out = ChannelStandardizer(with_mean=False).fit_transform(X)
+    assert_allclose(out, X / X.std(axis=(0, 1, 2)))
+
+
+def test_channel_with_std_false_only_centres():
+    """with_std=False subtracts the channel means and leaves scale_ None."""
+    X = _images()
+    scaler = ChannelStandardizer(with_std=False).fit(X)
+    assert scaler.scale_ is None
+    assert_allclose(scaler.transform(X), X - X.mean(axis=(0, 1, 2)))
+    assert_allclose(scaler.inverse_transform(scaler.transform(X)), X)
+
+
+@pytest.mark.parametrize("bad", ["yes", 1, None])
+def test_channel_rejects_non_bool_flags(bad):
+    """with_mean and with_std must be bools; the error names the parameter."""
+    with pytest.raises(TypeError, match="with_std must be a bool"):
+        ChannelStandardizer(with_std=bad).fit(_images())
+
+
+def test_channel_sample_shape_mismatch_names_both_numbers():
+    """sample_shape that does not hold n_features values is a ValueError."""
+    X = np.zeros((5, 64))
+    with pytest.raises(ValueError, match=r"holds 48 values but X has 64"):
+        ChannelStandardizer(sample_shape=(4, 4, 3)).fit(X)
+
+
+def test_channel_transform_rejects_other_sample_shape():
+    """N-d X with another sample shape than in fit is refused, with both shapes."""
+    scaler = ChannelStandardizer().fit(_images(shape=(4, 6, 3)))
+    with pytest.raises(ValueError, match=r"\(6, 4, 3\).*\(4, 6, 3\)"):
+        scaler.transform(_images(shape=(6, 4, 3)))
+
+
+def test_channel_transform_accepts_flat_rows_after_nd_fit():
+    """After fitting N-d images, flattened rows are read with the fitted shape."""
+    X = _images()
+    scaler = ChannelStandardizer().fit(X)
+    flat = scaler.transform(X.reshape(len(X), -1))
+    assert flat.shape == (len(X), X[0].size)
+    assert_array_equal(flat, scaler.transform(X).reshape(len(X), -1))
+
+
+# SampleStandardizer ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_sample_standardizer_matches_numpy(dtype):
+    """Each sample becomes (x - its mean) / its std over all its values."""
+    X = _images(dtype)
+    out = SampleStandardizer().fit_transform(X)
+    assert out.shape == X.shape and out.dtype == dtype
+    X64 = X.astype(np.float64)
+    axes = (1, 2, 3)
+    expected = (X64 - X64.mean(axis=axes, keepdims=True)) / X64.std(
+        axis=axes, keepdims=True)
+    assert_allclose(out, expected, rtol=1e-5 if dtype == np.float32 else 1e-10,
+                    atol=1e-5 if dtype == np.float32 else 1e-10)
+    assert_allclose(out.astype(np.float64).std(axis=axes), 1.0, rtol=1e-5)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_sample_standardizer_constant_sample_gives_zeros(dtype):
+    """A constant sample has its std treated as 1: all zeros, no NaN."""
+    X = np.vstack([np.full((1, 12), 3.5), np.arange(12.0)[np.newaxis]]).astype(dtype)
+    out = SampleStandardizer(sample_shape=(3, 4)).fit_transform(X)
+    assert np.isfinite(out).all()
+    assert_array_equal(out[0], 0.0)
+    assert_allclose(out[1].std(), 1.0, rtol=1e-6)
+
+
+def test_sample_standardizer_is_stateless():
+    """transform works without fit, and fitting on other data changes nothing."""
+    X = _images()
+    unfitted = SampleStandardizer().transform(X)
+    fitted = SampleStandardizer().fit(X[:3] * 100).transform(X)
+    assert_array_equal(unfitted, fitted)
+    assert SampleStandardizer().fit(X).n_features_in_ == X[0].size
+
+
+def test_sample_standardizer_checks_sample_shape():
+    """sample_shape is checked against n_features even though stats ignore it."""
+    with pytest.raises(ValueError, match=r"holds 12 values but X has 10"):
+        SampleStandardizer(sample_shape=(3, 4)).fit(np.ones((2, 10)))
+
+
+# ZCAWhitener ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_zca_whitened_training_data_has_identity_covariance(dtype):
+    """With n_samples > n_features, the whitened training data is white."""
+    X = _correlated(dtype)
+    out = ZCAWhitener().fit_transform(X)
+    assert out.dtype == dtype
+    covariance = np.cov(out.astype(np.float64), rowvar=False, bias=True)
+    assert_allclose(covariance, np.eye(X.shape[1]), atol=1e-4)
+    assert_allclose(out.astype(np.float64).mean(axis=0), 0.0, atol=1e-4)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_zca_matches_direct_formula(dtype):
+    """W = U diag(1/sqrt(lambda + epsilon)) U^T of the covariance, as computed here."""
+    X = _correlated(dtype, n_samples=50)
+    epsilon = 0.1
+    zca = ZCAWhitener(epsilon=epsilon).fit(X)
+    X64 = X.astype(np.float64)
+    centred = X64 - X64.mean(axis=0)
+    eigenvalues, vectors = np.linalg.eigh(centred.T @ centred / len(X))
+    W = vectors @ np.diag(1 / np.sqrt(eigenvalues + epsilon)) @ vectors.T
+    assert_allclose(zca.mean_, X64.mean(axis=0), rtol=1e-12)
+    assert_allclose(zca.whitening_, W, rtol=1e-8, atol=1e-10)
+    assert_allclose(zca.eigenvalues_, eigenvalues[::-1], rtol=1e-8)
+    assert_allclose(zca.transform(X), centred @ W,
+                    rtol=1e-5 if dtype == np.float32 else 1e-10, atol=1e-6)
+
+
+def test_zca_whitening_matrix_is_symmetric():
+    """ZCA (unlike PCA whitening) uses a symmetric matrix: it does not rotate."""
+    zca = ZCAWhitener().fit(_correlated())
+    assert_allclose(zca.whitening_, zca.whitening_.T, atol=1e-10)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_zca_inverse_transform_round_trips(dtype):
+    """inverse_transform(transform(X)) gives X back."""
+    X = _correlated(dtype, n_samples=100)
+    zca = ZCAWhitener().fit(X)
+    back = zca.inverse_transform(zca.transform(X))
+    assert back.dtype == dtype
+    assert_allclose(back, X, rtol=1e-4 if dtype == np.float32 else 1e-9)
+
+
+def test_zca_nd_images_keep_their_shape():
+    """N-d images are whitened over their flattened values and stay N-d."""
+    X = _images(n_samples=200, shape=(3, 3, 2))
+    zca = ZCAWhitener().fit(X)
+    out = zca.transform(X)
+    assert out.shape == X.shape
+    assert_allclose(out.reshape(len(X), -1),
+                    zca.transform(X.reshape(len(X), -1)), rtol=1e-12)
+    covariance = np.cov(out.reshape(len(X), -1), rowvar=False, bias=True)
+    assert_allclose(covariance, np.eye(18), atol=1e-4)
+
+
+def test_zca_refuses_covariance_too_large_for_memory(monkeypatch):
+    """A fit whose covariance would not fit in memory stops with a clear error."""
+    monkeypatch.setattr(_memory, "available_memory", lambda: 10_000)
+    X = np.zeros((5, 40))
+    match = r"64,000 bytes.*Reduce the number of features"
+    with pytest.raises(ValueError, match=match):
+        ZCAWhitener().fit(X)
+
+
+@pytest.mark.parametrize("epsilon", [0, -1e-3, float("nan"), float("inf")])
+def test_zca_rejects_bad_epsilon(epsilon):
+    """epsilon must be a finite float > 0; the error names it."""
+    with pytest.raises(ValueError, match="epsilon"):
+        ZCAWhitener(epsilon=epsilon).fit(_correlated())
+
+
+def test_zca_rejects_non_number_epsilon():
+    """A string epsilon is a TypeError naming the parameter."""
+    with pytest.raises(TypeError, match="epsilon"):
+        ZCAWhitener(epsilon="small").fit(_correlated())
+
+
+# What the three have in common ----------------------------------------------------
+
+
+@pytest.mark.parametrize("Scaler", SCALERS)
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_float_dtype_is_preserved(Scaler, dtype):
+    """float32 in gives float32 out, float64 gives float64."""
+    X = _images(dtype, n_samples=120, shape=(3, 3, 2))
+    assert Scaler().fit(X).transform(X).dtype == dtype
+
+
+@pytest.mark.parametrize("Scaler", SCALERS)
+@pytest.mark.parametrize("int_dtype", [np.uint8, np.int64])
+def test_integer_input_gives_float32(Scaler, int_dtype):
+    """Integer images (uint8) come out as float32, computed from exact float64."""
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 256, size=(120, 3, 3, 2)).astype(int_dtype)
+    scaler = Scaler().fit(X)
+    out = scaler.transform(X)
+    assert out.dtype == np.float32
+    expected = Scaler().fit(X.astype(np.float64)).transform(X.astype(np.float64))
+    assert_allclose(out, expected, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("Scaler", SCALERS)
+@pytest.mark.parametrize("dtype", FLOATS + [np.uint8])
+def test_input_is_never_modified(Scaler, dtype):
+    """fit, transform and inverse_transform leave X untouched, even read-only X."""
+    X = (_images(np.float64, n_samples=120, shape=(3, 3, 2)) % 200).astype(dtype)
+    X_before = X.copy()
+    X.setflags(write=False)
+    scaler = Scaler().fit(X)
+    out = scaler.transform(X)
+    assert not np.shares_memory(out, X)
+    if hasattr(scaler, "inverse_transform"):
+        scaler.inverse_transform(out)
+    assert_array_equal(X, X_before)
+
+
+@pytest.mark.parametrize("Scaler", SCALERS)
+def test_no_float64_copy_of_float32_data(Scaler, monkeypatch):
+    """Statistics and outputs of float32 data are computed by chunks, not whole."""
+    monkeypatch.setattr(_scalers, "_CHUNK_VALUES", 1 << 12)
+    X = _images(np.float32, n_samples=4000, shape=(4, 4, 2))
+    scaler = Scaler()
+    tracemalloc.start()
+    try:
+        scaler.fit(X)
+        _, fit_peak = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        scaler.transform(X)
+        _, transform_peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # A float64 copy alone would take 2 * X.nbytes.
+    assert fit_peak < 0.5 * X.nbytes
+    # The float32 output is X.nbytes; the rest is chunk-sized.
+    assert transform_peak < 1.5 * X.nbytes
+
+
+@pytest.mark.parametrize("Scaler", SCALERS)
+def test_dataframe_in_dataframe_out(Scaler):
+    """A DataFrame comes back as a DataFrame with the same columns and index."""
+    pd = pytest.importorskip("pandas")
+    X = _correlated(n_samples=50, n_features=4)
+    df = pd.DataFrame(X, columns=["a", "b", "c", "d"], index=np.arange(50) * 3)
+    scaler = Scaler().fit(df)
+    out = scaler.transform(df)
+    assert isinstance(out, pd.DataFrame)
+    assert list(out.columns) == ["a", "b", "c", "d"]
+    assert_array_equal(out.index, df.index)
+    assert_allclose(out.to_numpy(), Scaler().fit(X).transform(X))
+    assert_array_equal(scaler.get_feature_names_out(), ["a", "b", "c", "d"])
+
+
+@pytest.mark.parametrize("Scaler", SCALERS)
+def test_set_output_pandas(Scaler):
+    """set_output(transform="pandas") gives a DataFrame with x0, x1, ... columns."""
+    pd = pytest.importorskip("pandas")
+    X = _correlated(n_samples=30, n_features=3)
+    out = Scaler().set_output(transform="pandas").fit_transform(X)
+    assert isinstance(out, pd.DataFrame)
+    assert list(out.columns) == ["x0", "x1", "x2"]
+
+
+@pytest.mark.parametrize("Scaler", SCALERS)
+def test_sparse_input_is_refused(Scaler):
+    """scipy sparse matrices are refused with a TypeError."""
+    with pytest.raises(TypeError, match="sparse"):
+        Scaler().fit(sp.csr_matrix(np.eye(4)))
+
+
+@pytest.mark.parametrize("Scaler", SCALERS)
+def test_nan_is_refused_with_row(Scaler):
+    """NaN is a ValueError that names the row."""
+    X = _correlated(n_samples=20, n_features=3)
+    X[4, 1] = np.nan
+    with pytest.raises(ValueError, match=r"NaN.*\[4\]"):
+        Scaler().fit(X)
+
+
+@pytest.mark.parametrize("Scaler", SCALERS)
+def test_clone_keeps_parameters(Scaler):
+    """__init__ only stores the parameters: clone gives them back as they were."""
+    scaler = Scaler()
+    assert clone(scaler).get_params() == scaler.get_params()
+
+
+def test_channel_standardizer_in_grid_search_on_digits():
+    """ChannelStandardizer runs in a Pipeline inside GridSearchCV on digits."""
+    X, y = load_digits(return_X_y=True)
+    # A fifth of the digits keeps the search short.
+    X, y = X[:400], y[:400]
+    pipe = Pipeline([
+        ("scale", ChannelStandardizer(sample_shape=(8, 8))),
+        ("clf", LogisticRegression(max_iter=200)),
+    ])
+    search = GridSearchCV(pipe, {"clf__C": [0.1, 1.0],
+                                 "scale__with_mean": [True, False]}, cv=3)
+    # The problem is tiny: BLAS threads would only fight each other (and other
+    # jobs) on a busy machine, turning a fraction of a second into several.
+    with threadpool_limits(limits=1):
+        search.fit(X, y)
+    assert search.best_score_ > 0.8
+    assert search.best_estimator_.named_steps["scale"].mean_.shape == (1,)
