@@ -29,9 +29,10 @@ SCIPY_MODES = {"nearest": "nearest", "reflect": "reflect", "wrap": "grid-wrap",
 _CV2_BORDERS = {"nearest": cv2.BORDER_REPLICATE, "reflect": cv2.BORDER_REFLECT,
                 "wrap": cv2.BORDER_WRAP, "constant": cv2.BORDER_CONSTANT}
 _CV2_INTERPOLATION = {0: cv2.INTER_NEAREST, 1: cv2.INTER_LINEAR}
-# OpenCV warps float32 images of 1, 3 or 4 channels with exact float coordinates
-# (other channel counts are warped in groups of those), and uint8 with 1/32-pixel
-# fixed-point weights (within rounding of the exact result). Its other dtypes use
+# OpenCV warps float32 images with exact float coordinates, and uint8 with 1/32-pixel
+# fixed-point weights (within rounding of the exact result), for 1, 3 or 4
+# channels; other channel counts take a coarser path, so they are warped in groups
+# of those. Its other dtypes use
 # the fixed-point path at their own precision (float64 is 0.01 off for values in
 # [0, 1]), so they are warped in float32 and cast back; dtypes float32 cannot hold
 # exactly go through scipy in float64.
@@ -116,32 +117,39 @@ def _warp_opencv(X, src_rows, out, dst_rows, maps, todo, order, fill_mode, cval,
     flags = _CV2_INTERPOLATION[order] | cv2.WARP_INVERSE_MAP
     border = _CV2_BORDERS[fill_mode]
     border_value = (float(cval),) * 4
-    groups = _channel_groups(channels) if X.dtype != np.uint8 else None
+    groups = _channel_groups(channels)
     if groups is not None:
         for group in groups:
             _warp_opencv(X[..., group], src_rows, out[..., group], dst_rows, maps,
                          todo, order, fill_mode, cval, write_direct=False)
         return
     squeeze = channels == 1  # OpenCV drops a trailing axis of length 1
-    native = X.dtype in _CV2_NATIVE
-    direct = write_direct and out.flags.c_contiguous and native
     warp = cv2.warpAffine
-    for i in todo:
-        src = X[src_rows[i]]
-        if not native:
-            src = src.astype(np.float32)
-        elif not src.flags.c_contiguous:
-            src = np.ascontiguousarray(src)
-        if squeeze:
-            src = src[..., 0]
-        if direct:
-            dst = out[dst_rows[i]]
-            warp(src, maps[i], size, dst[..., 0] if squeeze else dst, flags,
-                 border, border_value)
-        else:
-            result = warp(src, maps[i], size, None, flags, border, border_value)
-            out[dst_rows[i]] = cast_like(result.reshape(height, width, channels),
-                                         out.dtype)
+    sources, targets = src_rows[todo].tolist(), dst_rows[todo].tolist()
+    X_rows, out_rows = (X[..., 0], out[..., 0]) if squeeze else (X, out)
+    if (write_direct and X.dtype in _CV2_NATIVE and _dense_rows(X_rows)
+            and _dense_rows(out_rows)):
+        # The hot path: every sample is dense, OpenCV writes into the output.
+        X, out = X_rows, out_rows
+        for s, d, m in zip(sources, targets, maps[todo]):
+            warp(X[s], m, size, out[d], flags, border, border_value)
+        return
+    for s, d, m in zip(sources, targets, maps[todo]):
+        src = np.ascontiguousarray(X[s], dtype=np.float32 if X.dtype not in
+                                   _CV2_NATIVE else None)
+        result = warp(src[..., 0] if squeeze else src, m, size, None, flags, border,
+                      border_value)
+        out[d] = cast_like(result.reshape(height, width, channels), out.dtype)
+
+
+def _dense_rows(a):
+    """Whether each ``a[i]`` is laid out densely, as OpenCV needs (numpy's
+    contiguity flag ignores the strides of axes of length 1; OpenCV does not)."""
+    strides, step = [], a.itemsize
+    for extent in reversed(a.shape[1:]):
+        strides.append(step)
+        step *= extent
+    return tuple(reversed(strides)) == a.strides[1:]
 
 
 def _warp_scipy(X, src_rows, out, dst_rows, maps, todo, order, fill_mode, cval):
