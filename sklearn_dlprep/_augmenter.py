@@ -355,7 +355,7 @@ class ArrayAugmenter(BaseSampler):
         """
         X_val, layout = self._validate_data_only(X)
         settings = self._check_params(layout)
-        params = _check_draw(params, X_val.shape[0])
+        params = _check_draw(params, X_val.shape[0], layout)
         return self._apply_to_all(X, X_val, layout, params, settings)
 
     def augment(self, X, random_state=None):
@@ -395,7 +395,9 @@ class ArrayAugmenter(BaseSampler):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features) or (n_samples, *sample_shape)
-            Samples.
+            Samples, possibly a ``numpy.memmap``: it is not copied. Float samples
+            are scanned once for NaN and infinity, which are refused as everywhere
+            else, by a reduction that reads ``X`` without allocating its size.
         y : array-like of shape (n_samples,), default=None
             Targets. Without ``y`` the batches are arrays, not pairs.
         batch_size : int, default=32
@@ -497,8 +499,10 @@ class ArrayAugmenter(BaseSampler):
         if self.fill_mode not in FILL_MODES:
             raise ValueError(f"fill_mode must be one of {FILL_MODES}, got "
                              f"{self.fill_mode!r}.")
-        if not (isinstance(self.cval, numbers.Real) and np.isfinite(self.cval)):
-            raise TypeError(f"cval must be a finite real number, got {self.cval!r}.")
+        if not isinstance(self.cval, numbers.Real):
+            raise TypeError(f"cval must be a real number, got {self.cval!r}.")
+        if not np.isfinite(self.cval):
+            raise ValueError(f"cval must be a finite number, got {self.cval!r}.")
         order = self.interpolation_order
         if not (isinstance(order, numbers.Integral) and not isinstance(order, bool)
                 and 0 <= order <= 5):
@@ -596,6 +600,8 @@ class ArrayAugmenter(BaseSampler):
 
     def _apply_to_all(self, X, X_val, layout, params, settings):
         """Augment every row of validated ``X_val``; return it in ``X``'s container."""
+        check_allocation(X_val.nbytes, "the augmented copy of X",
+                         "Augment X in batches, e.g. with flow().")
         out = np.empty_like(X_val)
         rows = np.arange(X_val.shape[0])
         self._apply(to_canonical(X_val, layout), rows, to_canonical(out, layout),
@@ -687,8 +693,10 @@ def _change_intensity(outc, dst_rows, params, part):
         outc[rows] = result
 
 
-def _check_draw(params, n_samples):
-    """Validate a draw given to ``apply_params``: known keys, one value per sample."""
+def _check_draw(params, n_samples, layout):
+    """Validate a draw given to ``apply_params``: known keys, one value per sample,
+    and nothing the samples' layout cannot take (the rule of ``_check_fits_layout``).
+    """
     if not isinstance(params, dict):
         raise TypeError(f"params must be a dict as sample_params returns, got "
                         f"{type(params).__name__}.")
@@ -711,6 +719,21 @@ def _check_draw(params, n_samples):
                                               and not np.isfinite(value).all()):
             raise ValueError(f"params[{key!r}] must hold finite real numbers.")
         checked[key] = value
+    misfits = []
+    if layout.spatial_ndim == 1:
+        misfits += [(key, "1-D signals have no second spatial axis",
+                     "sample_shape=(H, W) or (H, W, C) if they are images")
+                    for key in ("theta", "shear", "ty", "flip_vertical")]
+    if not layout.has_channels:
+        misfits.append(("channel_shift_intensity", "they have no channel axis",
+                        f"sample_shape={layout.sample_shape + (1,)}"))
+    for key, why, fix in misfits:
+        if checked.get(key) is not None and np.any(checked[key]):
+            raise ValueError(
+                f"params[{key!r}] is non-zero for some samples, but it cannot apply to "
+                f"samples of shape {layout.sample_shape}: {why}. Set it to None, or "
+                f"pass {fix}."
+            )
     if all(v is None for v in checked.values()):
         checked["theta"] = np.zeros(n_samples)
     return checked

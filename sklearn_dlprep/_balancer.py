@@ -4,6 +4,7 @@
 # License: BSD-3-Clause
 
 import numbers
+from collections.abc import Mapping
 
 import numpy as np
 import scipy.sparse as sp
@@ -11,6 +12,7 @@ from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_sampling_strategy, check_target_type
 from sklearn.base import clone
 from sklearn.preprocessing import label_binarize
+from sklearn.utils import assert_all_finite
 from sklearn.utils.multiclass import check_classification_targets
 
 from ._augmenter import ArrayAugmenter
@@ -22,6 +24,8 @@ from .utils._sampling import even_repeat
 from .utils._validation import validate_samples
 
 _TO_ONE_COUNT = ("mean", "median")
+_STRATEGY_NAMES = ("auto", "minority", "not minority", "not majority", "all",
+                   *_TO_ONE_COUNT)
 
 
 class BalancingResampler(BaseOverSampler):
@@ -150,6 +154,10 @@ class BalancingResampler(BaseOverSampler):
     def _fit_resample(self, X, y):
         rng = make_generator(self.random_state)
         counts = self._target_counts(y)
+        # Checked before the index arrays are built: they grow with the counts too.
+        n_out = sum(n_target for _, n_target in counts.values())
+        check_allocation(n_out * (X[:1].nbytes if not sp.issparse(X) else 0),
+                         "the resampled data", "Ask for smaller class counts.")
         kept, created = [], []
         for cls, (n_now, n_target) in counts.items():
             rows = np.flatnonzero(y == cls)
@@ -166,8 +174,6 @@ class BalancingResampler(BaseOverSampler):
         sample_indices = np.empty(len(source), dtype=np.intp)
         sample_indices[position] = source
 
-        check_allocation(len(source) * (X[:1].nbytes if not sp.issparse(X) else 0),
-                         "the resampled data", "Ask for smaller class counts.")
         out = X[sample_indices]
         if self.augmenter is not None and len(created):
             augmenter = clone(self.augmenter)
@@ -204,6 +210,20 @@ class BalancingResampler(BaseOverSampler):
             )
         if not isinstance(self.shuffle, (bool, np.bool_)):
             raise TypeError(f"shuffle must be True or False, got {self.shuffle!r}.")
+        strategy = self.sampling_strategy
+        if isinstance(strategy, bool) or not (
+            isinstance(strategy, (str, numbers.Real, Mapping)) or callable(strategy)
+        ):
+            raise TypeError(
+                "sampling_strategy must be a str, a float, an int, a dict or a "
+                f"callable, got {strategy!r}."
+            )
+        if isinstance(strategy, str) and strategy not in _STRATEGY_NAMES:
+            raise ValueError(
+                f"sampling_strategy={strategy!r} is not one of {_STRATEGY_NAMES}."
+            )
+        # NaN is refused here: type_of_target would first cast it to int, warning.
+        assert_all_finite(y, input_name="y")
         check_classification_targets(y)
         y, binarize = check_target_type(y, indicate_one_vs_all=True)
         augmenting = self.augmenter is not None

@@ -6,11 +6,13 @@
 import numbers
 
 import numpy as np
+from sklearn.utils import assert_all_finite
+from sklearn.utils.multiclass import check_classification_targets
 
 from .utils._layout import to_canonical
+from .utils._memory import check_allocation
 from .utils._random import make_generator
 from .utils._sampling import balanced_indices
-from .utils._validation import _is_pandas_df
 
 
 class ArrayFlow:
@@ -25,27 +27,22 @@ class ArrayFlow:
         if not (isinstance(batch_size, numbers.Integral)
                 and not isinstance(batch_size, bool) and batch_size >= 1):
             raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}.")
-        if _is_pandas_df(X):
-            X = X.to_numpy()
-        X = X if isinstance(X, np.ndarray) else np.asarray(X)
-        if X.ndim < 2 or X.shape[0] == 0:
-            raise ValueError(
-                f"X must be (n_samples, n_features) or (n_samples, *sample_shape) "
-                f"with at least one sample, got shape {X.shape}."
-            )
-        if X.dtype.kind not in "biuf":
-            raise TypeError(f"X must hold real numbers, got dtype {X.dtype}.")
-        self._layout = augmenter._layout(X.shape)
+        # The checks of augment(): a memmap is neither copied nor loaded, only read
+        # once for NaN (a float sum, no mask of its size).
+        X, self._layout = augmenter._validate_data_only(X)
         self._settings = augmenter._check_params(self._layout)
         if y is not None:
             y = np.asarray(y)
-            if y.shape[0] != X.shape[0]:
+            if y.ndim == 0 or y.shape[0] != X.shape[0]:
                 raise ValueError(
-                    f"y has {y.shape[0]} rows but X has {X.shape[0]}; they must match."
+                    f"y has shape {y.shape} but X has {X.shape[0]} rows; y needs one "
+                    "row per sample of X."
                 )
+            assert_all_finite(y, input_name="y")
         if balance:
             if y is None:
                 raise ValueError("balance=True needs class labels: pass y.")
+            check_classification_targets(y)
             if len(np.unique(y)) < 2:
                 raise ValueError("balance=True needs at least two classes in y.")
         self.augmenter = augmenter
@@ -61,6 +58,9 @@ class ArrayFlow:
         self._epoch = 0
         self._n_per_epoch = (len(balanced_indices(y, np.random.default_rng(0)))
                              if self.balance else X.shape[0])
+        # A batch is read from X, then augmented into a second array of its size.
+        check_allocation(2 * min(self.batch_size, self._n_per_epoch) * X[:1].nbytes,
+                         "a batch of flow()", "Lower batch_size.")
 
     def __len__(self):
         """Number of batches in one epoch."""

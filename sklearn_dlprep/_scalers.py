@@ -38,6 +38,15 @@ def _output_dtype(dtype):
     return np.dtype(np.float32)
 
 
+def _empty_output(estimator, X):
+    """The output for ``X``, once it is known to fit in memory (uint8 data grows
+    fourfold in float32)."""
+    dtype = _output_dtype(X.dtype)
+    check_allocation(X.size * dtype.itemsize, f"{type(estimator).__name__}'s output",
+                     "Transform X in batches of rows.")
+    return np.empty(X.shape, dtype=dtype)
+
+
 def _row_chunks(n_samples, n_features):
     """Slices of consecutive rows holding about ``_CHUNK_VALUES`` values each."""
     step = max(1, _CHUNK_VALUES // max(1, n_features))
@@ -310,6 +319,7 @@ class ChannelStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
             block_m2 = _per_channel(block.sum(axis=0), layout)
             n_values, mean, m2 = _combine_moments(n_values, mean, m2, count,
                                                   block_mean, block_m2)
+            del block  # free it before the next one is made: one block at a time
         return n_values, mean, m2
 
     def _apply(self, X, offset, scale, inverse=False):
@@ -318,7 +328,7 @@ class ChannelStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
         offset = _per_feature(offset, layout)
         scale = _per_feature(scale, layout)
         n_samples = X.shape[0]
-        out = np.empty(X.shape, dtype=_output_dtype(X.dtype))
+        out = _empty_output(self, X)
         flat_out = out.reshape(n_samples, -1)
         for rows in _row_chunks(n_samples, layout.n_features):
             block = X[rows].reshape(rows.stop - rows.start, -1).astype(np.float64)
@@ -329,6 +339,7 @@ class ChannelStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
                 block -= offset
                 block /= scale
             flat_out[rows] = block
+            del block  # one float64 block alive at a time
         return out
 
     def __sklearn_tags__(self):
@@ -464,7 +475,7 @@ class SampleStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self._check_params(X)
         n_samples = X.shape[0]
         n_features = int(np.prod(X.shape[1:], dtype=np.int64))
-        out = np.empty(X.shape, dtype=_output_dtype(X.dtype))
+        out = _empty_output(self, X)
         flat_out = out.reshape(n_samples, -1)
         for rows in _row_chunks(n_samples, n_features):
             block = X[rows].reshape(-1, n_features).astype(np.float64)
@@ -687,7 +698,7 @@ class ZCAWhitener(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         """``function`` on float64 blocks of flattened rows, into a new array."""
         _check_fitted_shape(self, X)
         n_samples, n_features = X.shape[0], self.n_features_in_
-        out = np.empty(X.shape, dtype=_output_dtype(X.dtype))
+        out = _empty_output(self, X)
         flat_out = out.reshape(n_samples, n_features)
         for rows in _row_chunks(n_samples, n_features):
             flat_out[rows] = function(

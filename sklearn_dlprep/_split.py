@@ -50,6 +50,24 @@ def _labels(stratify):
     return labels
 
 
+def _check_no_missing_labels(stratify):
+    """Refuse NaN labels, naming the rows: they are no class to stratify on."""
+    labels = np.asarray(stratify)
+    if labels.dtype.kind == "f":
+        missing = np.isnan(labels)
+    elif labels.dtype == object:
+        missing = np.array([isinstance(v, float) and v != v for v in labels.ravel()])
+    else:
+        return
+    missing = missing.reshape(len(labels), -1).any(axis=1)
+    if missing.any():
+        raise ValueError(
+            f"stratify contains NaN (first rows at fault: "
+            f"{np.flatnonzero(missing)[:5].tolist()}): every row needs a class to "
+            "stratify on. Drop or label those rows, or split without stratify."
+        )
+
+
 def _check_class_counts(labels, where, minimum, hint):
     """Refuse classes with fewer rows than a stratified split needs, naming them."""
     classes, counts = np.unique(labels, return_counts=True)
@@ -164,6 +182,7 @@ default=None
                 f"stratify has {_n_rows(stratify)} rows but the arrays have "
                 f"{n_samples}; they must be equal."
             )
+        _check_no_missing_labels(stratify)
         classes = _check_class_counts(_labels(stratify), "stratify", 3,
                                       "one for each part")
         for name, count in (("training", n_train), ("validation", n_val),

@@ -189,11 +189,18 @@ def _fill_outside(out, dst_rows, maps, height, width, cval):
 
 
 def cast_like(values, dtype):
-    """Cast float results to ``dtype``: integers are rounded and clipped to range."""
+    """Cast float results to ``dtype``: integers are rounded and clipped to range.
+
+    ``values`` is a temporary of the caller's: it may be rounded in place.
+    """
     dtype = np.dtype(dtype)
     if dtype.kind in "iu":
         info = np.iinfo(dtype)
-        values = np.clip(np.rint(values), info.min, info.max)
+        if values.dtype.kind == "f" and values.ndim:  # round in place: no temporaries
+            values = np.rint(values, out=values if values.flags.writeable else None)
+            values = np.clip(values, info.min, info.max, out=values)
+        else:
+            values = np.clip(np.rint(values), info.min, info.max)
     elif dtype.kind == "b":
         values = values >= 0.5
     return values.astype(dtype, copy=False)

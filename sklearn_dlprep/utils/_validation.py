@@ -35,11 +35,23 @@ def densify_sparse_frame(X):
     return X.astype({c: X.dtypes[c].subtype for c in cols})
 
 
+# Rows are scanned for NaN by blocks of about this many values, so that a large (for
+# instance memory-mapped) X never gets a boolean mask of its own size.
+_SCAN_VALUES = 1 << 20
+
+
 def first_bad_rows(X, limit=5):
     """Indices of the first rows of ``X`` that hold NaN or infinity."""
-    flat = X.reshape(X.shape[0], -1)
-    bad = ~np.isfinite(flat).all(axis=1)
-    return np.flatnonzero(bad)[:limit].tolist()
+    n_rows = X.shape[0]
+    step = max(1, _SCAN_VALUES // max(1, int(np.prod(X.shape[1:], dtype=np.int64))))
+    found = []
+    for start in range(0, n_rows, step):
+        block = X[start:start + step].reshape(min(step, n_rows - start), -1)
+        bad = np.flatnonzero(~np.isfinite(block).all(axis=1)) + start
+        found.extend(bad[:limit - len(found)].tolist())
+        if len(found) >= limit:
+            break
+    return found
 
 
 def check_finite_samples(X, name="X"):
@@ -48,12 +60,13 @@ def check_finite_samples(X, name="X"):
         return
     # np.isfinite over a whole float dataset would allocate a boolean copy; the sum
     # is a cheap reduction that is finite exactly when every value is.
-    if np.isfinite(np.add.reduce(X.reshape(-1), dtype=np.float64)):
+    # (axis=None reduces any strides in place, where reshape(-1) would copy.)
+    if np.isfinite(np.add.reduce(X, axis=None, dtype=np.float64)):
         return
     rows = first_bad_rows(X)
     if not rows:  # the sum overflowed, every value is finite
         return
-    kind = "NaN" if np.isnan(X.reshape(X.shape[0], -1)[rows]).any() else "infinity"
+    kind = "NaN" if np.isnan(X[rows]).any() else "infinity"
     raise ValueError(
         f"Input {name} contains {kind} (first rows at fault: {rows}). Remove or "
         "impute those values before augmenting or scaling."
@@ -73,19 +86,15 @@ def validate_samples(estimator, X, y="no_validation", *, reset=True,
     Returns ``X`` or ``(X, y)`` as ``validate_data`` does.
     """
     if sp.issparse(X) and not accept_sparse:
+        who = (f"{type(estimator).__name__} does not accept scipy sparse matrices"
+               if estimator is not None else "Scipy sparse matrices are not accepted")
         raise TypeError(
-            f"{type(estimator).__name__} does not accept scipy sparse matrices: "
-            if estimator is not None else "Scipy sparse matrices are not accepted: "
-            "augmenting or scaling sparse data has no meaning for arrays. Pass a "
-            "dense array, e.g. X.toarray()."
+            f"{who}: augmenting or scaling sparse data has no meaning for arrays. "
+            "Pass a dense array, e.g. X.toarray()."
         )
     X = densify_sparse_frame(X)
-    if not sp.issparse(X) and not _is_pandas_df(X) and not isinstance(X, np.ndarray):
-        X_arr = np.asarray(X)
-        if X_arr.dtype.kind in "USV":
-            raise TypeError(
-                f"X must hold numbers, got an array of dtype {X_arr.dtype} (strings)."
-            )
+    if not sp.issparse(X):
+        X = _check_real_numbers(X)
     kwargs = dict(reset=reset, accept_sparse=accept_sparse, allow_nd=True,
                   ensure_2d=False, dtype=dtype,
                   ensure_all_finite=False)
@@ -127,6 +136,58 @@ def validate_samples(estimator, X, y="no_validation", *, reset=True,
     return X_val if y_val is None else (X_val, y_val)
 
 
+def _check_real_numbers(X):
+    """Refuse ``X`` that does not hold real numbers, saying what it holds instead.
+
+    Strings and objects that are not numbers are a ``TypeError`` (data of the wrong
+    type, as numpy's own conversion says); complex numbers a ``ValueError``, as
+    scikit-learn's ``check_array`` raises, but without printing the array. An object
+    array of numbers is returned converted to float64, as ``check_array`` would.
+    """
+    if _is_pandas_df(X):
+        kinds = {column: getattr(dtype, "kind", "O")
+                 for column, dtype in X.dtypes.items()}
+        complex_columns = [column for column, kind in kinds.items() if kind == "c"]
+        if complex_columns:
+            raise ValueError(
+                f"Complex data not supported: columns {complex_columns[:5]} of X hold "
+                "complex numbers. Pass real numbers, such as np.abs or the real and "
+                "imaginary parts as separate columns."
+            )
+        not_numbers = []
+        for column, kind in kinds.items():
+            if kind in "OUS":
+                try:
+                    np.asarray(X[column], dtype=np.float64)
+                except (TypeError, ValueError):
+                    not_numbers.append(column)
+        if not_numbers:
+            raise TypeError(
+                f"X must hold real numbers, but columns {not_numbers[:5]} of X hold "
+                "other values (such as strings). Encode or drop them first."
+            )
+        return X
+    X_arr = X if isinstance(X, np.ndarray) else np.asarray(X)
+    if X_arr.dtype.kind in "US":
+        raise TypeError(
+            f"X must hold numbers, got an array of dtype {X_arr.dtype} (strings)."
+        )
+    if X_arr.dtype.kind == "c":
+        raise ValueError(
+            f"Complex data not supported: X has dtype {X_arr.dtype}. Pass real "
+            "numbers, such as np.abs(X) or the real and imaginary parts as channels."
+        )
+    if X_arr.dtype.kind == "O":
+        try:
+            return X_arr.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                "X must hold real numbers, but it is an object array that holds other "
+                f"values ({exc})."
+            ) from None
+    return X
+
+
 def check_nonnegative_number(value, name, *, allow_pair=False):
     """A finite number >= 0 (or, with ``allow_pair``, a pair ``lo <= hi``)."""
     if allow_pair and isinstance(value, (tuple, list, np.ndarray)):
@@ -137,6 +198,8 @@ def check_nonnegative_number(value, name, *, allow_pair=False):
             raise ValueError(f"{name}=({pair[0]}, {pair[1]}) must have lo <= hi.")
         return tuple(float(v) for v in pair)
     if not _is_real(value):
+        if isinstance(value, numbers.Real) and not isinstance(value, bool):
+            raise ValueError(f"{name} must be a finite number >= 0, got {value!r}.")
         raise TypeError(f"{name} must be a real number, got {value!r}.")
     if not value >= 0:
         raise ValueError(f"{name} must be >= 0, got {value!r}.")
