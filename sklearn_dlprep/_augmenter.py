@@ -14,7 +14,7 @@ from sklearn.utils.multiclass import type_of_target
 from ._geometry import affine_inverse_maps
 from ._warp import FILL_MODES, cast_like, opencv_single_threaded, warp_rows
 from .utils._containers import ResampledContainer, like_input
-from .utils._layout import from_canonical, resolve_layout, to_canonical
+from .utils._layout import resolve_layout, to_canonical
 from .utils._memory import check_allocation
 from .utils._random import make_generator
 from .utils._validation import check_nonnegative_number, validate_samples
@@ -139,7 +139,7 @@ class ArrayAugmenter(BaseSampler):
     n_features_in_ : int
         Number of values in one sample of ``X`` seen by ``fit_resample``.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names of ``X`` when it was a DataFrame with string column names.
 
     See Also
@@ -490,7 +490,8 @@ class ArrayAugmenter(BaseSampler):
             if not isinstance(brightness, tuple) or brightness[0] < 0:
                 raise ValueError(
                     "brightness_range must be None or a pair of factors (lo, hi) "
-                    f"with 0 <= lo <= hi, such as (0.8, 1.2); got {self.brightness_range!r}."
+                    "with 0 <= lo <= hi, such as (0.8, 1.2); got "
+                    f"{self.brightness_range!r}."
                 )
         for name in ("horizontal_flip", "vertical_flip", "keep_original", "shuffle"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):

@@ -71,7 +71,7 @@ class BalancingResampler(BaseOverSampler):
     n_features_in_ : int
         Number of values in one sample of ``X``.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names of ``X`` when it was a DataFrame with string column names.
 
     See Also

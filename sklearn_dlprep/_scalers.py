@@ -97,6 +97,8 @@ class ChannelStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
     combination of means and variances of Chan, Golub and LeVeque): datasets
     larger than memory can be fitted from a ``numpy.memmap``.
 
+    Read more in the :ref:`User Guide <scaling>`.
+
     Parameters
     ----------
     sample_shape : tuple of int or None, default=None
@@ -133,7 +135,7 @@ class ChannelStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
     n_features_in_ : int
         Number of values in one sample.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features seen during :meth:`fit`, when ``X`` is a DataFrame
         with string column names.
 
@@ -392,6 +394,8 @@ class SampleStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     division by zero. Keras instead adds 1e-6 to every std, which leaves the
     output's std slightly below 1; here a non-constant sample has exactly std 1.
 
+    Read more in the :ref:`User Guide <scaling>`.
+
     Parameters
     ----------
     sample_shape : tuple of int or None, default=None
@@ -404,7 +408,7 @@ class SampleStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     n_features_in_ : int
         Number of values in one sample.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features seen during :meth:`fit`, when ``X`` is a DataFrame
         with string column names.
 
@@ -516,8 +520,10 @@ class ZCAWhitener(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     The covariance has ``n_features ** 2`` entries (a 32x32x3 image gives 3072
     features, a 75 MB covariance). :meth:`fit` estimates the memory it needs first
-    and refuses with a ``ValueError`` when it exceeds half of the machine's memory;
-    reduce the number of features (downsample, crop, or use PCA whitening) then.
+    and refuses with a ``ValueError`` when it exceeds the memory available; reduce
+    the number of features (downsample, crop, or use PCA whitening) then.
+
+    Read more in the :ref:`User Guide <scaling>`.
 
     Parameters
     ----------
@@ -542,7 +548,7 @@ class ZCAWhitener(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     n_features_in_ : int
         Number of values in one sample.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features seen during :meth:`fit`, when ``X`` is a DataFrame
         with string column names.
 

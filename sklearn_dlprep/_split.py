@@ -102,6 +102,8 @@ def train_val_test_split(*arrays, val_size=0.1, test_size=0.2, stratify=None,
     ``train_test_split``, so arrays of any rank, lists, sparse matrices and pandas
     DataFrames or Series come back in their own container.
 
+    Read more in the :ref:`User Guide <splitting>`.
+
     Parameters
     ----------
     *arrays : sequence of indexables with the same first dimension

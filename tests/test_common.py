@@ -6,7 +6,6 @@ without anyone remembering to add it here.
 
 import inspect
 
-import pytest
 from imblearn.utils.estimator_checks import (
     parametrize_with_checks as imblearn_parametrize_with_checks,
 )
@@ -44,7 +43,7 @@ def _seeded(estimator):
 def _instances():
     """Default instances, plus configurations that exercise real augmentation."""
     instances = [_seeded(cls()) for cls in _public_estimator_classes()]
-    augmenter = getattr(sklearn_dlprep, "ArrayAugmenter")
+    augmenter = sklearn_dlprep.ArrayAugmenter
     instances.append(augmenter(width_shift_range=0.2, zoom_range=0.1,
                                horizontal_flip=True, noise_std=0.01, n_copies=2,
                                random_state=0))

@@ -78,8 +78,9 @@ def validate_samples(estimator, X, y="no_validation", *, reset=True,
     """Validate ``X`` (2-D or N-d) and ``y`` as scikit-learn's ``validate_data`` does.
 
     ``estimator=None`` validates without recording anything (for stateless methods
-    such as ``augment``). ``validate_data`` itself is used, with N-d arrays allowed; what it leaves to the
-    caller for N-d input (``n_features_in_``, at least one feature) is done here.
+    such as ``augment``). ``validate_data`` itself is used, with N-d arrays
+    allowed; what it leaves to the caller for N-d input (``n_features_in_``, at
+    least one feature) is done here.
     The dtype of a numeric ``X`` is kept (uint8 stays uint8); object arrays of
     numbers become float64, other object arrays are refused with a ``TypeError``.
 
@@ -128,7 +129,8 @@ def validate_samples(estimator, X, y="no_validation", *, reset=True,
         pass
     elif reset:
         estimator.n_features_in_ = n_features
-    elif hasattr(estimator, "n_features_in_") and n_features != estimator.n_features_in_:
+    elif (hasattr(estimator, "n_features_in_")
+          and n_features != estimator.n_features_in_):
         raise ValueError(
             f"X has {n_features} features, but {type(estimator).__name__} is "
             f"expecting {estimator.n_features_in_} features as input."
@@ -193,7 +195,9 @@ def check_nonnegative_number(value, name, *, allow_pair=False):
     if allow_pair and isinstance(value, (tuple, list, np.ndarray)):
         pair = tuple(value)
         if len(pair) != 2 or not all(_is_real(v) for v in pair):
-            raise ValueError(f"{name} must be a number or a pair (lo, hi), got {value!r}.")
+            raise ValueError(
+                f"{name} must be a number or a pair (lo, hi), got {value!r}."
+            )
         if not pair[0] <= pair[1]:
             raise ValueError(f"{name}=({pair[0]}, {pair[1]}) must have lo <= hi.")
         return tuple(float(v) for v in pair)
