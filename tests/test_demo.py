@@ -1,0 +1,143 @@
+"""Tests of the demo command: its table, pictures, reproducibility and help."""
+
+import math
+import subprocess
+import sys
+
+import pytest
+
+from sklearn_dlprep.__main__ import build_parser, main
+from sklearn_dlprep._demo import INSTALL_PLOT_HINT, ROW_NAMES
+
+METRIC_COLUMNS = ("accuracy", "balanced accuracy", "macro F1")
+
+
+def _run(capsys, *args):
+    """Run the command line; return (stdout, stderr)."""
+    assert main(list(args)) == 0
+    captured = capsys.readouterr()
+    return captured.out, captured.err
+
+
+def _table(out):
+    """{row name: [accuracy, balanced accuracy, macro F1, fit s, search s, rows]}."""
+    table = {}
+    for line in out.splitlines():
+        for name in ROW_NAMES:
+            if line.startswith(name + "  "):
+                table[name] = [float(v) for v in line[len(name):].split()]
+    return table
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory):
+    """One quick run with the default classifier, shared by the checks below."""
+    out_dir = tmp_path_factory.mktemp("demo_out")
+    captured = subprocess.run(
+        [sys.executable, "-m", "sklearn_dlprep", "demo", "--quick", "--seed", "1",
+         "--out", str(out_dir)],
+        capture_output=True, text=True, check=True, timeout=120,
+    )
+    return captured.stdout, captured.stderr, out_dir
+
+
+def test_table_has_every_row_with_finite_metrics_in_unit_interval(default_run):
+    """Every preparation has a row; accuracy, balanced accuracy, macro F1 in [0, 1]."""
+    out, _, _ = default_run
+    table = _table(out)
+    assert list(table) == list(ROW_NAMES)
+    for name, values in table.items():
+        metrics, fit_seconds = values[:3], values[3]
+        assert all(math.isfinite(v) and 0 <= v <= 1 for v in metrics), name
+        assert math.isfinite(fit_seconds) and fit_seconds >= 0, name
+    assert "MLPClassifier" in out
+
+
+def test_rows_fitted_show_what_each_sampler_did(default_run):
+    """Samplers add rows; balancing brings every class to the majority's count."""
+    out, _, _ = default_run
+    table = _table(out)
+    n_train = table["no preparation"][5]
+    assert table["scaling: ChannelStandardizer"][5] == n_train
+    assert table["+ augmentation: ArrayAugmenter"][5] == 2 * n_train  # n_copies=1
+    balanced = table["+ balancing: BalancingResampler(ArrayAugmenter)"][5]
+    assert balanced > n_train
+    assert table["+ RandomOverSampler (copies rows)"][5] == balanced
+    assert table["+ SMOTE (interpolates rows)"][5] == balanced
+
+
+def test_pictures_are_written_as_png(default_run):
+    """Both pictures are PNG files in --out, and the report names them."""
+    out, _, out_dir = default_run
+    for name in ("augmentations.png", "class_counts.png"):
+        path = out_dir / name
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert path.stat().st_size > 5_000
+        assert str(path) in out
+
+
+def test_progress_goes_to_stderr(default_run):
+    """Each step is announced on stderr, not mixed into the table."""
+    out, err, _ = default_run
+    assert "[1/" in err and "grid search" in err
+    assert "grid search," not in out
+
+
+def test_seed_reproduces_the_metrics(capsys, tmp_path):
+    """Two runs with one --seed print the same metric columns."""
+    args = ("demo", "--quick", "--classifier", "logistic", "--no-plots", "--seed", "7",
+            "--out", str(tmp_path))
+    first, _ = _run(capsys, *args)
+    second, _ = _run(capsys, *args)
+    metrics = [{name: values[:3] for name, values in _table(out).items()}
+               for out in (first, second)]
+    assert metrics[0] == metrics[1]
+    assert len(metrics[0]) == len(ROW_NAMES)
+    assert not list(tmp_path.iterdir())  # --no-plots writes nothing
+
+
+def test_without_matplotlib_prints_the_table_and_how_to_get_pictures(
+        capsys, tmp_path, monkeypatch):
+    """With matplotlib missing the table still prints, with the install hint."""
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    out, _ = _run(capsys, "demo", "--quick", "--classifier", "logistic", "--out",
+                  str(tmp_path / "pictures"))
+    assert list(_table(out)) == list(ROW_NAMES)
+    assert INSTALL_PLOT_HINT in out
+    assert not (tmp_path / "pictures").exists()
+
+
+def test_help_documents_every_flag(capsys):
+    """demo --help names and explains every option the parser accepts."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(["demo", "--help"])
+    assert exit_info.value.code == 0
+    help_text = capsys.readouterr().out
+    demo_parser = build_parser()._subparsers._group_actions[0].choices["demo"]
+    options = [action for action in demo_parser._actions if action.option_strings]
+    assert {opt for action in options for opt in action.option_strings} >= {
+        "--imbalance", "--minority-classes", "--classifier", "--seed", "--out",
+        "--quick", "--no-plots"}
+    for action in options:
+        assert action.help, action.option_strings
+        for option in action.option_strings:
+            assert option in help_text
+
+
+def test_no_command_prints_help(capsys):
+    """Without a subcommand the command prints its help and the demo command."""
+    out, _ = _run(capsys)
+    assert "usage: sklearn-dlprep" in out
+    assert "demo" in out
+
+
+@pytest.mark.parametrize("args", [["--imbalance", "0"], ["--imbalance", "1.5"],
+                                  ["--minority-classes", "10"],
+                                  ["--classifier", "tree"]])
+def test_bad_flags_are_refused_with_a_usage_error(capsys, args):
+    """Out-of-range values stop with argparse's usage error (exit status 2)."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(["demo", *args])
+    assert exit_info.value.code == 2
+    assert args[0] in capsys.readouterr().err
