@@ -375,6 +375,20 @@ class ArrayAugmenter(BaseSampler):
         -------
         X_augmented : {ndarray, DataFrame}
             Same shape, dtype and container as ``X``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_dlprep import ArrayAugmenter
+        >>> images = np.random.default_rng(0).integers(0, 256, (16, 32, 32, 3),
+        ...                                            dtype=np.uint8)
+        >>> augmenter = ArrayAugmenter(rotation_range=40, width_shift_range=0.2,
+        ...                            horizontal_flip=True, random_state=0)
+        >>> out = augmenter.augment(images)
+        >>> out.shape, out.dtype
+        ((16, 32, 32, 3), dtype('uint8'))
+        >>> bool(np.array_equal(out, augmenter.augment(images)))  # int seed
+        True
         """
         X_val, layout = self._validate_data_only(X)
         settings = self._check_params(layout)
