@@ -6,9 +6,8 @@ without anyone remembering to add it here.
 
 import inspect
 
-from imblearn.utils.estimator_checks import (
-    parametrize_with_checks as imblearn_parametrize_with_checks,
-)
+import pytest
+from imblearn.utils.estimator_checks import estimator_checks_generator
 from sklearn.base import BaseEstimator
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -73,10 +72,29 @@ def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
 
 
-@imblearn_parametrize_with_checks(
-    [est for est in _instances() if hasattr(est, "fit_resample")],
-    expected_failed_checks=_expected_failures,
-)
+def _imblearn_checks():
+    """imbalanced-learn's sampler checks as a list of pytest parameters.
+
+    (Its own ``parametrize_with_checks`` hands pytest a generator, which pytest
+    deprecates; this is the same checks, with the same expected failures.)
+    """
+    params = []
+    for sampler in _instances():
+        if not hasattr(sampler, "fit_resample"):
+            continue
+        for item in estimator_checks_generator(
+            sampler, expected_failed_checks=_expected_failures(sampler), mark="xfail"
+        ):
+            values, marks = ((item.values, item.marks) if hasattr(item, "marks")
+                             else (item, ()))
+            estimator, check = values
+            check_id = "-".join([" ".join(repr(estimator).split()),
+                                 getattr(check, "func", check).__name__])
+            params.append(pytest.param(estimator, check, marks=marks, id=check_id))
+    return params
+
+
+@pytest.mark.parametrize("estimator, check", _imblearn_checks())
 def test_imblearn_compatible_sampler(estimator, check):
     """imbalanced-learn's sampler checks."""
     check(estimator)
