@@ -5,6 +5,7 @@
 
 import numbers
 from concurrent.futures import ThreadPoolExecutor
+from typing import NamedTuple
 
 import numpy as np
 from imblearn.base import BaseSampler
@@ -181,6 +182,9 @@ class ArrayAugmenter(BaseSampler):
     """
 
     _sampling_type = "bypass"
+    # Parameters are checked against the data in _check_params (some checks need
+    # the sample layout), not by scikit-learn's constraint machinery.
+    _parameter_constraints: dict = {}
 
     def __init__(self, *, rotation_range=0.0, width_shift_range=0.0,
                  height_shift_range=0.0, shear_range=0.0, zoom_range=0.0,
@@ -419,9 +423,11 @@ class ArrayAugmenter(BaseSampler):
         shuffle : bool, default=True
             Whether to visit the rows in a new random order every epoch.
         balance : bool, default=False
-            Draw class-balanced epochs: every class brought to the majority
-            class's count, as ``BalancingResampler(sampling_strategy="auto")``
-            does, each original used as evenly as possible. Needs class labels.
+            Draw class-balanced batches: each epoch brings every class to the
+            majority class's count, as ``BalancingResampler(sampling_strategy=
+            "auto")`` does (each original used as evenly as possible), and every
+            batch holds the classes in equal numbers, give or take one. Needs
+            class labels.
         random_state : int, RandomState instance, Generator or None, default=None
             Seeds the epochs; ``None`` uses the estimator's ``random_state``. With
             an int, epoch ``k`` is the same from one run to the next, and every
@@ -659,15 +665,12 @@ class ArrayAugmenter(BaseSampler):
                     run(bound)
 
 
-class _Settings:
+class _Settings(NamedTuple):
     """Parameter values resolved against the data (not estimator state)."""
 
-    __slots__ = ("zoom", "brightness", "order")
-
-    def __init__(self, zoom, brightness, order):
-        self.zoom = zoom
-        self.brightness = brightness
-        self.order = order
+    zoom: tuple
+    brightness: tuple | None
+    order: int
 
 
 def _change_intensity(outc, dst_rows, params, part):
@@ -682,7 +685,11 @@ def _change_intensity(outc, dst_rows, params, part):
     contiguous = len(rows) and rows[-1] - rows[0] == len(rows) - 1 and np.all(
         np.diff(rows) == 1)
     block = outc[rows[0]:rows[-1] + 1] if contiguous else outc[rows]
-    work_dtype = np.float64 if block.dtype == np.float64 else np.float32
+    # float32 holds every uint8/int16 value exactly; wider integers and float64
+    # need float64 for the arithmetic to leave them intact.
+    wide = block.dtype == np.float64 or (block.dtype.kind in "iu"
+                                         and block.dtype.itemsize >= 4)
+    work_dtype = np.float64 if wide else np.float32
     work = block.astype(work_dtype)
     expand = (slice(None),) + (np.newaxis,) * (work.ndim - 1)
     if shift is not None:
@@ -749,6 +756,12 @@ def _check_draw(params, n_samples, layout):
                 f"samples of shape {layout.sample_shape}: {why}. Set it to None, or "
                 f"pass {fix}."
             )
+    noise_std, noise_seed = checked.get("noise_std"), checked.get("noise_seed")
+    if noise_std is not None and np.any(noise_std) and noise_seed is None:
+        raise ValueError(
+            "params['noise_std'] asks for noise but params['noise_seed'] is missing: "
+            "pass the seeds sample_params drew, or set noise_std to None."
+        )
     if all(v is None for v in checked.values()):
         checked["theta"] = np.zeros(n_samples)
     return checked

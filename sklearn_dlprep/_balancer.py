@@ -11,7 +11,6 @@ import scipy.sparse as sp
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_sampling_strategy, check_target_type
 from sklearn.base import clone
-from sklearn.preprocessing import label_binarize
 from sklearn.utils import assert_all_finite
 from sklearn.utils.multiclass import check_classification_targets
 
@@ -20,7 +19,7 @@ from .utils._containers import ResampledContainer
 from .utils._layout import to_canonical
 from .utils._memory import check_allocation
 from .utils._random import make_generator
-from .utils._sampling import even_repeat
+from .utils._sampling import class_labels, even_repeat
 from .utils._validation import validate_samples
 
 _TO_ONE_COUNT = ("mean", "median")
@@ -99,6 +98,10 @@ class BalancingResampler(BaseOverSampler):
     (150,)
     """
 
+    # Parameters are validated in _validate_fit_data; the constraints inherited
+    # from BaseOverSampler would refuse "mean", "median" and int strategies.
+    _parameter_constraints: dict = {}
+
     def __init__(self, augmenter=None, *, sampling_strategy="auto", shuffle=False,
                  random_state=None):
         self.augmenter = augmenter
@@ -148,7 +151,9 @@ class BalancingResampler(BaseOverSampler):
         X, y, binarize = self._validate_fit_data(X, y)
         X_res, y_res = self._fit_resample(X, y)
         if binarize:
-            y_res = label_binarize(y_res, classes=np.unique(y))
+            # One column per class, two classes included (label_binarize would
+            # give a single column for a binary target).
+            y_res = (y_res[:, np.newaxis] == np.unique(y)).astype(int)
         return container.wrap(X_res, y_res)
 
     def _fit_resample(self, X, y):
@@ -229,8 +234,7 @@ class BalancingResampler(BaseOverSampler):
         augmenting = self.augmenter is not None
         X, y = validate_samples(self, X, y, reset=True, accept_sparse=(
             False if augmenting else ["csr", "csc"]), ensure_all_finite=augmenting)
-        if y.ndim != 1:
-            y = y.ravel() if y.ndim == 2 and y.shape[1] == 1 else y
+        y = class_labels(y)
         if augmenting:
             layout = self.augmenter._layout(X.shape)
             self.augmenter._check_params(layout)

@@ -6,13 +6,14 @@
 import numbers
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.utils import assert_all_finite
 from sklearn.utils.multiclass import check_classification_targets
 
 from .utils._layout import to_canonical
 from .utils._memory import check_allocation
 from .utils._random import make_generator
-from .utils._sampling import balanced_indices
+from .utils._sampling import balanced_table, class_labels
 
 
 class ArrayFlow:
@@ -27,6 +28,9 @@ class ArrayFlow:
         if not (isinstance(batch_size, numbers.Integral)
                 and not isinstance(batch_size, bool) and batch_size >= 1):
             raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}.")
+        # A copy of the augmenter: setting the original's parameters later cannot
+        # change, unchecked, what this flow draws.
+        augmenter = clone(augmenter)
         # The checks of augment(): a memmap is neither copied nor loaded, only read
         # once for NaN (a float sum, no mask of its size).
         X, self._layout = augmenter._validate_data_only(X)
@@ -43,7 +47,8 @@ class ArrayFlow:
             if y is None:
                 raise ValueError("balance=True needs class labels: pass y.")
             check_classification_targets(y)
-            if len(np.unique(y)) < 2:
+            _, counts = np.unique(class_labels(y), return_counts=True)
+            if len(counts) < 2:
                 raise ValueError("balance=True needs at least two classes in y.")
         self.augmenter = augmenter
         self.X = X
@@ -55,9 +60,8 @@ class ArrayFlow:
         # int seed reproduces every epoch while each epoch differs from the others.
         rng = make_generator(random_state)
         self._seed = np.random.SeedSequence(rng.integers(0, 2**63, size=4))
-        self._epoch = 0
-        self._n_per_epoch = (len(balanced_indices(y, np.random.default_rng(0)))
-                             if self.balance else X.shape[0])
+        self._n_per_epoch = (len(counts) * counts.max() if self.balance
+                             else X.shape[0])
         # A batch is read from X, then augmented into a second array of its size.
         check_allocation(2 * min(self.batch_size, self._n_per_epoch) * X[:1].nbytes,
                          "a batch of flow()", "Lower batch_size.")
@@ -68,13 +72,17 @@ class ArrayFlow:
 
     def __iter__(self):
         rng = np.random.default_rng(self._seed.spawn(1)[0])
-        self._epoch += 1
         if self.balance:
-            order = balanced_indices(self.y, rng)
+            # Classes interleaved row by row of the table: every batch is
+            # balanced, not only the epoch.
+            table = balanced_table(self.y, rng)
+            if self.shuffle:
+                table = rng.permuted(rng.permuted(table, axis=0), axis=1)
+            order = table.ravel()
+        elif self.shuffle:
+            order = rng.permutation(self.X.shape[0])
         else:
             order = np.arange(self.X.shape[0])
-        if self.shuffle:
-            order = rng.permutation(order)
         augmenter, layout = self.augmenter, self._layout
         for start in range(0, len(order), self.batch_size):
             rows = order[start:start + self.batch_size]

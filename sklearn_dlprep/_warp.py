@@ -89,10 +89,11 @@ def warp_rows(X, src_rows, out, dst_rows, maps, *, order=1, fill_mode="nearest",
     todo = np.flatnonzero(codes < 0)
     if backend == "auto" and uses_opencv(X.dtype, X.shape[1:], order):
         _warp_opencv(X, src_rows, out, dst_rows, maps, todo, order, fill_mode, cval)
+        if fill_mode == "constant" and len(todo):
+            # OpenCV's constant border blends a one-pixel band; scipy's does not.
+            _fill_outside(out, dst_rows[todo], maps[todo], height, width, cval)
     else:
         _warp_scipy(X, src_rows, out, dst_rows, maps, todo, order, fill_mode, cval)
-    if fill_mode == "constant" and len(todo):
-        _fill_outside(out, dst_rows[todo], maps[todo], height, width, cval)
 
 
 def _channel_groups(channels):

@@ -419,3 +419,26 @@ def test_grid_search_augments_fit_and_never_predict():
     assert best.named_steps["clf"].predict_rows_ == [50]
     assert 0 <= search.score(X[:100], y[:100]) <= 1
     assert best.named_steps["clf"].predict_rows_[-1] == 100
+
+
+@pytest.mark.parametrize("dtype, value", [(np.int32, 16_777_217),
+                                          (np.int64, 2**40 + 1)])
+def test_wide_integers_survive_intensity_changes(dtype, value):
+    """A brightness of 1 and a channel shift of 0 leave wide integers intact."""
+    X = np.full((1, 4, 4, 1), value, dtype=dtype)
+    aug = ArrayAugmenter()
+    out = aug.apply_params(X, {"brightness": [1.0], "channel_shift_intensity": [0.0]})
+    assert out.dtype == dtype and np.all(out == value)
+
+
+def test_dataframe_integer_columns_are_rounded_not_truncated():
+    """Integer columns of a DataFrame come back rounded, as uint8 arrays do."""
+    frame = pd.DataFrame({"a": [10], "b": [0.0], "c": [0]})
+    out = ArrayAugmenter().apply_params(frame, {"tx": [0.04]})
+    assert out["a"].iloc[0] == 10 and out["a"].dtype == frame["a"].dtype
+
+
+def test_noise_without_its_seeds_is_refused():
+    """A replayed draw asking for noise must carry the seeds that make it."""
+    with pytest.raises(ValueError, match="noise_seed"):
+        ArrayAugmenter().apply_params(np.ones((2, 5, 5)), {"noise_std": [0.5, 0.5]})

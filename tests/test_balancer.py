@@ -155,7 +155,10 @@ def test_augmenter_is_cloned_never_mutated_and_nested_params_search():
                      ("clf", LogisticRegression(max_iter=500))])
     search = GridSearchCV(pipe, {"balance__augmenter__rotation_range": [0, 15]},
                           cv=2).fit(X, y)
-    assert search.best_params_["balance__augmenter__rotation_range"] in (0, 15)
+    searched = [p["balance__augmenter__rotation_range"]
+                for p in search.cv_results_["params"]]
+    assert searched == [0, 15]
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
     assert augmenter.get_params() == before
     assert not hasattr(augmenter, "sample_indices_")
 
@@ -199,3 +202,13 @@ def test_augmentation_balancing_improves_balanced_accuracy_on_digits():
         balanced.append(balanced_accuracy_score(y_te, pipe.fit(X_im, y_im).predict(
             X_te)))
     assert np.mean(balanced) > np.mean(plain)
+
+
+def test_binary_one_hot_labels_come_back_one_hot():
+    """One-hot y of two classes comes back with two columns, one per class."""
+    X, y = _imbalanced((20, 6))
+    y_one_hot = np.eye(2, dtype=int)[y]
+    balancer = BalancingResampler(random_state=0)
+    _, y_res = balancer.fit_resample(X.reshape(len(X), -1), y_one_hot)
+    assert y_res.shape == (40, 2)
+    np.testing.assert_array_equal(y_res, y_one_hot[balancer.sample_indices_])

@@ -60,18 +60,35 @@ def test_no_epoch_materialises_the_augmented_dataset(monkeypatch):
     assert len(sizes) == 13 and max(max(s) for s in sizes) <= 16
 
 
-def test_balance_gives_class_balanced_epochs():
-    """balance=True brings every class to the majority count each epoch."""
-    X = np.random.default_rng(0).random((110, 6, 6)).astype(np.float32)
+@pytest.mark.parametrize("shuffle", [True, False])
+def test_balance_gives_class_balanced_batches(shuffle):
+    """balance=True: every batch holds the classes equally; each epoch brings every
+    class to the majority count, each source row used as evenly as possible."""
     y = np.array([0] * 80 + [1] * 20 + [2] * 10)
-    batches = ArrayAugmenter(rotation_range=10, random_state=0).flow(
-        X, y, batch_size=30, balance=True)
-    labels = np.concatenate([yb for _, yb in batches])
+    X = np.arange(len(y), dtype=np.float32)[:, None, None] * np.ones((1, 4, 4))
+    batches = ArrayAugmenter().flow(X, y, batch_size=30, shuffle=shuffle,
+                                    balance=True, random_state=0)
     assert len(batches) == 8
-    np.testing.assert_array_equal(np.bincount(labels), [80, 80, 80])
-    # the rows of class 2 are used as evenly as possible: 8 times each
-    seen = [yb for _, yb in batches]
-    assert sum(len(s) for s in seen) == 240
+    seen = list(batches)
+    for _, y_batch in seen:
+        np.testing.assert_array_equal(np.bincount(y_batch, minlength=3), [10] * 3)
+    sources = np.concatenate([X_batch[:, 0, 0] for X_batch, _ in seen]).astype(int)
+    labels = np.concatenate([y_batch for _, y_batch in seen])
+    np.testing.assert_array_equal(y[sources], labels)
+    uses = np.bincount(sources, minlength=len(y))
+    assert set(uses[y == 0]) == {1}
+    assert set(uses[y == 1]) == {4}
+    assert set(uses[y == 2]) == {8}
+
+
+def test_flow_copies_the_augmenter():
+    """Changing the augmenter after flow() cannot change, unchecked, the flow."""
+    X, y = _data(20)
+    augmenter = ArrayAugmenter(rotation_range=10, random_state=0)
+    batches = augmenter.flow(X, y, batch_size=20, shuffle=False)
+    expected = next(iter(augmenter.flow(X, y, batch_size=20, shuffle=False)))[0]
+    augmenter.set_params(rotation_range=-10)
+    np.testing.assert_array_equal(next(iter(batches))[0], expected)
 
 
 def test_flow_without_y_yields_arrays_and_reads_memmaps(tmp_path):

@@ -40,7 +40,7 @@ def _rebuild(data, kind, meta):
 
         columns, dtypes = meta
         frame = pd.DataFrame(data.reshape(len(data), -1), columns=columns)
-        return frame.astype(dtypes.to_dict())
+        return _restore_dtypes(frame, dtypes)
     if kind == "series":
         import pandas as pd
 
@@ -64,4 +64,16 @@ def like_input(out, X, keep_dtypes=False):
 
     frame = pd.DataFrame(out.reshape(len(out), -1), columns=X.columns, index=X.index,
                          copy=False)
-    return frame.astype(X.dtypes.to_dict()) if keep_dtypes else frame
+    return _restore_dtypes(frame, X.dtypes) if keep_dtypes else frame
+
+
+def _restore_dtypes(frame, dtypes):
+    """Give each column its original dtype; integer columns are rounded and
+    clipped to their range first (``astype`` alone would truncate)."""
+    for column, dtype in dtypes.items():
+        subtype = getattr(dtype, "subtype", dtype)  # pandas sparse columns
+        if np.dtype(subtype).kind in "iu" and frame[column].dtype.kind == "f":
+            info = np.iinfo(subtype)
+            frame[column] = np.clip(np.rint(frame[column].to_numpy()), info.min,
+                                    info.max)
+    return frame.astype(dtypes.to_dict())

@@ -30,16 +30,17 @@ def class_labels(y):
     return y
 
 
-def balanced_indices(y, rng):
+def balanced_table(y, rng):
     """Rows that bring every class of ``y`` to the majority class's count.
 
     What "balanced" means here is what ``BalancingResampler`` with
     ``sampling_strategy="auto"`` produces: every class at the majority count,
-    each of its rows used as evenly as possible.
+    each of its rows used as evenly as possible. Returned as a table of shape
+    ``(majority count, n_classes)``, column ``k`` holding class ``k``'s rows, so
+    that reading it row by row interleaves the classes: every run of
+    ``n_classes`` consecutive entries holds each class once.
     """
     _, codes = np.unique(class_labels(y), return_inverse=True)
     counts = np.bincount(codes)
-    return np.concatenate([
-        even_repeat(np.flatnonzero(codes == k), counts.max(), rng)
-        for k in range(len(counts))
-    ])
+    return np.stack([even_repeat(np.flatnonzero(codes == k), counts.max(), rng)
+                     for k in range(len(counts))], axis=1)
