@@ -47,6 +47,19 @@ def _empty_output(estimator, X):
     return np.empty(X.shape, dtype=dtype)
 
 
+def _map_rows(estimator, X, function):
+    """``function`` on float64 blocks of flattened rows of ``X``, written into a new
+    array of ``X``'s shape and the output dtype. Only one float64 block exists at a
+    time, so no float64 copy of the whole dataset is made."""
+    n_samples = X.shape[0]
+    n_features = int(np.prod(X.shape[1:], dtype=np.int64))
+    out = _empty_output(estimator, X)
+    flat_out = out.reshape(n_samples, n_features)
+    for rows in _row_chunks(n_samples, n_features):
+        flat_out[rows] = function(X[rows].reshape(-1, n_features).astype(np.float64))
+    return out
+
+
 def _row_chunks(n_samples, n_features):
     """Slices of consecutive rows holding about ``_CHUNK_VALUES`` values each."""
     step = max(1, _CHUNK_VALUES // max(1, n_features))
@@ -329,20 +342,17 @@ class ChannelStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
         layout = self._layout(X)
         offset = _per_feature(offset, layout)
         scale = _per_feature(scale, layout)
-        n_samples = X.shape[0]
-        out = _empty_output(self, X)
-        flat_out = out.reshape(n_samples, -1)
-        for rows in _row_chunks(n_samples, layout.n_features):
-            block = X[rows].reshape(rows.stop - rows.start, -1).astype(np.float64)
+
+        def standardize(block):
             if inverse:
                 block *= scale
                 block += offset
             else:
                 block -= offset
                 block /= scale
-            flat_out[rows] = block
-            del block  # one float64 block alive at a time
-        return out
+            return block
+
+        return _map_rows(self, X, standardize)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -378,6 +388,18 @@ def _combine_moments(n_a, mean_a, m2_a, n_b, mean_b, m2_b):
     mean = mean_a + delta * (n_b / n)
     m2 = m2_a + m2_b + delta**2 * (n_a * n_b / n)
     return n, mean, m2
+
+
+def _standardize_rows(block):
+    """Each row of a float64 block to mean 0 and std 1, in place."""
+    n_features = block.shape[1]
+    mean = block.mean(axis=1, keepdims=True)
+    block -= mean
+    var = np.einsum("ij,ij->i", block, block)[:, np.newaxis] / n_features
+    std = np.sqrt(var)
+    std[_constant_mask(var, mean, n_features)] = 1.0
+    block /= std
+    return block
 
 
 class SampleStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -477,20 +499,7 @@ class SampleStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         X_input = X
         X = validate_samples(self, X, reset=False)
         self._check_params(X)
-        n_samples = X.shape[0]
-        n_features = int(np.prod(X.shape[1:], dtype=np.int64))
-        out = _empty_output(self, X)
-        flat_out = out.reshape(n_samples, -1)
-        for rows in _row_chunks(n_samples, n_features):
-            block = X[rows].reshape(-1, n_features).astype(np.float64)
-            mean = block.mean(axis=1, keepdims=True)
-            block -= mean
-            var = np.einsum("ij,ij->i", block, block)[:, np.newaxis] / n_features
-            std = np.sqrt(var)
-            std[_constant_mask(var, mean, n_features)] = 1.0
-            block /= std
-            flat_out[rows] = block
-        return like_input(out, X_input)
+        return like_input(_map_rows(self, X, _standardize_rows), X_input)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -703,14 +712,7 @@ class ZCAWhitener(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     def _apply(self, X, function):
         """``function`` on float64 blocks of flattened rows, into a new array."""
         _check_fitted_shape(self, X)
-        n_samples, n_features = X.shape[0], self.n_features_in_
-        out = _empty_output(self, X)
-        flat_out = out.reshape(n_samples, n_features)
-        for rows in _row_chunks(n_samples, n_features):
-            flat_out[rows] = function(
-                X[rows].reshape(-1, n_features).astype(np.float64)
-            )
-        return out
+        return _map_rows(self, X, function)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
