@@ -25,7 +25,6 @@ from .utils._validation import check_nonnegative_number, validate_samples
 PARAM_KEYS = ("theta", "tx", "ty", "shear", "zx", "zy", "flip_horizontal",
               "flip_vertical", "channel_shift_intensity", "brightness",
               "noise_std", "noise_seed")
-_INTENSITY_KEYS = ("channel_shift_intensity", "brightness", "noise_std")
 # Work on about this many bytes of output at a time: fits in cache, bounds the
 # temporary float copy that intensity changes of integer images need.
 _CHUNK_BYTES = 1 << 21
