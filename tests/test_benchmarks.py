@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_augment.py"
 
 IMAGE_CASES = ["32x32x3 uint8", "32x32x3 float32", "224x224x3 uint8",

@@ -9,6 +9,8 @@ import pytest
 from sklearn_dlprep.__main__ import build_parser, main
 from sklearn_dlprep._demo import INSTALL_PLOT_HINT, ROW_NAMES
 
+pytestmark = pytest.mark.slow
+
 METRIC_COLUMNS = ("accuracy", "balanced accuracy", "macro F1")
 
 

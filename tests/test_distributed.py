@@ -24,6 +24,8 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
 from sklearn_dlprep import ArrayAugmenter, BalancingResampler
 
+pytestmark = pytest.mark.slow
+
 distributed = pytest.importorskip("distributed")
 
 WATCHDOG_SECONDS = 240  # far above the ~15 s the module takes

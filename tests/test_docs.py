@@ -18,6 +18,8 @@ import pytest
 import sklearn_dlprep
 import sklearn_dlprep.plotting
 
+pytestmark = pytest.mark.slow
+
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 PACKAGE = Path(sklearn_dlprep.__file__).resolve().parent
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
