@@ -4,32 +4,40 @@
 # License: BSD-3-Clause
 
 import numbers
-from concurrent.futures import ThreadPoolExecutor
-from typing import NamedTuple
+from collections.abc import Sequence
 
 import numpy as np
 from imblearn.base import BaseSampler
 from joblib import effective_n_jobs
 from sklearn.utils.multiclass import type_of_target
 
-from ._geometry import affine_inverse_maps
-from ._warp import FILL_MODES, cast_like, opencv_single_threaded, warp_rows
+from ._engine import (
+    FILL_MODES,
+    KerasAffine,
+    KerasIntensity,
+    Plan,
+    check_keras_draws,
+    check_params_fit_layout,
+)
 from .utils._containers import ResampledContainer, like_input
-from .utils._layout import resolve_layout, to_canonical
+from .utils._docstring import substitute
+from .utils._layout import DATA_FORMATS, resolve_layout
 from .utils._memory import check_allocation
+from .utils._param_validation import (
+    BOOLEAN,
+    RANDOM_STATE,
+    check_params,
+    interval,
+    options,
+    pair_of,
+)
 from .utils._random import make_generator
-from .utils._validation import check_nonnegative_number, validate_samples
+from .utils._validation import validate_samples
 
-# Keys of a draw, in the order they are drawn (the random stream is fixed whatever
-# options are switched on, so turning one on does not change the others' values).
-PARAM_KEYS = ("theta", "tx", "ty", "shear", "zx", "zy", "flip_horizontal",
-              "flip_vertical", "channel_shift_intensity", "brightness",
-              "noise_std", "noise_seed")
-# Work on about this many bytes of output at a time: fits in cache, bounds the
-# temporary float copy that intensity changes of integer images need.
-_CHUNK_BYTES = 1 << 21
+_NONNEGATIVE = interval(numbers.Real, 0)
 
 
+@substitute
 class ArrayAugmenter(BaseSampler):
     """Random, label-preserving augmentation of image and signal arrays.
 
@@ -105,27 +113,11 @@ class ArrayAugmenter(BaseSampler):
     shuffle : bool, default=False
         Whether ``fit_resample`` returns its rows in random order.
 
-    sample_shape : tuple of int, default=None
-        Shape of one sample when ``X`` is 2-D ``(n_samples, n_features)``, e.g.
-        ``(8, 8)`` or ``(32, 32, 3)``. ``None`` takes it from an N-d ``X``; the rows
-        of a 2-D ``X`` are then 1-D signals.
+    %(layout)s
 
-    spatial_ndim : {1, 2} or None, default=None
-        Number of spatial axes of a sample; ``None`` means ``min(rank, 2)``. Use 1
-        for multichannel signals ``(T, C)``.
+    %(random_state)s
 
-    data_format : {"channels_last", "channels_first"}, default="channels_last"
-        Where the channel axis of a sample lies (``"channels_first"`` reads
-        PyTorch's ``(C, H, W)``).
-
-    random_state : int, RandomState instance, Generator or None, default=None
-        Seeds the draws. An int makes every call reproducible, whatever
-        ``n_jobs`` is. Global random state is never read or changed.
-
-    n_jobs : int or None, default=None
-        Threads that warp chunks of samples in parallel (the warp kernel releases
-        the GIL). ``None`` means 1 unless in a :func:`joblib.parallel_config`
-        context; -1 means all cores.
+    %(n_jobs)s
 
     Attributes
     ----------
@@ -181,9 +173,32 @@ class ArrayAugmenter(BaseSampler):
     """
 
     _sampling_type = "bypass"
-    # Parameters are checked against the data in _check_params (some checks need
-    # the sample layout), not by scikit-learn's constraint machinery.
-    _parameter_constraints: dict = {}
+    # Checked once per call by check_params; what depends on the data's layout is
+    # checked by check_params_fit_layout against one table.
+    _parameter_constraints: dict = {
+        "rotation_range": [_NONNEGATIVE],
+        "width_shift_range": [_NONNEGATIVE],
+        "height_shift_range": [_NONNEGATIVE],
+        "shear_range": [_NONNEGATIVE],
+        "zoom_range": [_NONNEGATIVE, pair_of(numbers.Real, 0)],
+        "horizontal_flip": [BOOLEAN],
+        "vertical_flip": [BOOLEAN],
+        "brightness_range": [None, pair_of(numbers.Real, 0)],
+        "channel_shift_range": [_NONNEGATIVE],
+        "noise_std": [_NONNEGATIVE],
+        "fill_mode": [options(*FILL_MODES)],
+        "cval": [interval(numbers.Real)],
+        "interpolation_order": [interval(numbers.Integral, 0, 5)],
+        "n_copies": [interval(numbers.Integral, 1)],
+        "keep_original": [BOOLEAN],
+        "shuffle": [BOOLEAN],
+        "sample_shape": [None, Sequence, numbers.Integral],
+        "spatial_ndim": [None, interval(numbers.Integral, 1, 2)],
+        "data_format": [options(*DATA_FORMATS)],
+        "random_state": [RANDOM_STATE],
+        "n_jobs": [None, interval(numbers.Integral, 1),
+                   interval(numbers.Integral, None, -1)],
+    }
 
     def __init__(self, *, rotation_range=0.0, width_shift_range=0.0,
                  height_shift_range=0.0, shear_range=0.0, zoom_range=0.0,
@@ -230,8 +245,8 @@ class ArrayAugmenter(BaseSampler):
         self : object
             The validated augmenter.
         """
-        X, y, layout = self._validate_fit_data(X, y)
-        self._check_params(layout)
+        X, y = self._validate_fit_data(X, y)
+        self.make_plan(X.shape)
         self.sampling_strategy_ = self._strategy_report(y)
         return self
 
@@ -254,13 +269,15 @@ class ArrayAugmenter(BaseSampler):
         y_resampled : {ndarray, Series, DataFrame, list}
             The targets of the returned rows, in the container of ``y``.
         """
+        # imbalanced-learn's fit_resample would refuse a continuous or single-class
+        # y, which augmentation preserves (API.md, Conformance): the containers
+        # are wrapped here instead.
         container = ResampledContainer(X, y)
-        X, y, _ = self._validate_fit_data(X, y)
+        X, y = self._validate_fit_data(X, y)
         return container.wrap(*self._fit_resample(X, y))
 
     def _fit_resample(self, X, y):
-        layout = self._layout(X.shape)
-        settings = self._check_params(layout)
+        plan = self.make_plan(X.shape)
         rng = make_generator(self.random_state)
 
         n_samples = X.shape[0]
@@ -271,15 +288,14 @@ class ArrayAugmenter(BaseSampler):
                          "Lower n_copies, or use flow() to augment batch by batch.")
         source = np.concatenate([np.arange(n_kept), np.tile(np.arange(n_samples),
                                                              self.n_copies)])
-        params = self._draw(n_augmented, layout, settings, rng)
+        draws = plan.draw(n_augmented, rng)
         position = np.arange(n_out)
         if self.shuffle:
             position = rng.permutation(n_out)
 
         out = np.empty((n_out,) + X.shape[1:], dtype=X.dtype)
         out[position[:n_kept]] = X[:n_kept]
-        self._apply(to_canonical(X, layout), source[n_kept:],
-                    to_canonical(out, layout), position[n_kept:], params, settings)
+        plan.apply(X, source[n_kept:], out, position[n_kept:], draws)
 
         sample_indices = np.empty(n_out, dtype=np.intp)
         sample_indices[position] = source
@@ -317,12 +333,10 @@ class ArrayAugmenter(BaseSampler):
         >>> bool(np.all(np.abs(params["tx"]) <= 10)), params["ty"].tolist()
         (True, [0.0, 0.0, 0.0])
         """
-        layout = self._layout(np.shape(X))
-        settings = self._check_params(layout)
+        plan = self.make_plan(np.shape(X))
         if random_state is None:
             random_state = self.random_state
-        return self._draw(np.shape(X)[0], layout, settings,
-                          make_generator(random_state))
+        return plan.draw(np.shape(X)[0], make_generator(random_state))
 
     def apply_params(self, X, params):
         """Apply drawn transform values, one set per sample of ``X``.
@@ -356,10 +370,10 @@ class ArrayAugmenter(BaseSampler):
                [ 5.,  6.,  7.,  7.],
                [ 9., 10., 11., 11.]])
         """
-        X_val, layout = self._validate_data_only(X)
-        settings = self._check_params(layout)
-        params = _check_draw(params, X_val.shape[0], layout)
-        return self._apply_to_all(X, X_val, layout, params, settings)
+        X_val = validate_samples(None, X)
+        plan = self.make_plan(X_val.shape)
+        draws = check_keras_draws(params, X_val.shape[0], plan.layout)
+        return self._apply_to_all(X, X_val, plan, draws)
 
     def augment(self, X, random_state=None):
         """Return one augmented version of every sample of ``X``.
@@ -393,13 +407,12 @@ class ArrayAugmenter(BaseSampler):
         >>> bool(np.array_equal(out, augmenter.augment(images)))  # int seed
         True
         """
-        X_val, layout = self._validate_data_only(X)
-        settings = self._check_params(layout)
+        X_val = validate_samples(None, X)
+        plan = self.make_plan(X_val.shape)
         if random_state is None:
             random_state = self.random_state
-        params = self._draw(X_val.shape[0], layout, settings,
-                            make_generator(random_state))
-        return self._apply_to_all(X, X_val, layout, params, settings)
+        draws = plan.draw(X_val.shape[0], make_generator(random_state))
+        return self._apply_to_all(X, X_val, plan, draws)
 
     def flow(self, X, y=None, batch_size=32, shuffle=True, balance=False,
              random_state=None):
@@ -468,33 +481,38 @@ class ArrayAugmenter(BaseSampler):
         tags.non_deterministic = self.random_state is None
         return tags
 
-    # Validation, in one place --------------------------------------------------
+    # The engine's interface ------------------------------------------------------
 
-    def _layout(self, X_shape):
-        return resolve_layout(X_shape, self.sample_shape, self.spatial_ndim,
-                              self.data_format)
+    def make_plan(self, X_shape):
+        """Check the parameters against data of shape ``X_shape``; return its plan.
 
-    def _validate_fit_data(self, X, y):
-        if y is None:
-            raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y "
-                "is None."
-            )
-        X, y = validate_samples(self, X, y, reset=True)
-        return X, y, self._layout(X.shape)
+        The plan is what every consumer of an augmenter (``fit_resample``,
+        :class:`BalancingResampler`, flows, meta-estimators) hands samples to: it
+        owns every resolved value, ``draw(n, rng)`` draws the values of ``n``
+        samples (this augmenter's draws are :meth:`sample_params`' dict) and
+        ``apply(X, src_rows, out, dst_rows, draws)`` writes the results. Not needed
+        for ordinary use.
 
-    def _validate_data_only(self, X):
-        X = validate_samples(None, X)
-        return X, self._layout(X.shape)
+        Parameters
+        ----------
+        X_shape : tuple of int
+            Shape of the data, ``(n_samples, n_features)`` or
+            ``(n_samples, *sample_shape)``.
 
-    def _check_params(self, layout):
-        """Check every parameter against the data's layout; return resolved values."""
-        for name in ("rotation_range", "width_shift_range", "height_shift_range",
-                     "shear_range", "channel_shift_range", "noise_std"):
-            check_nonnegative_number(getattr(self, name), name)
-        zoom = check_nonnegative_number(self.zoom_range, "zoom_range",
-                                        allow_pair=True)
-        zoom = zoom if isinstance(zoom, tuple) else (1.0 - zoom, 1.0 + zoom)
+        Returns
+        -------
+        plan : Plan
+            Immutable; safe to share between threads.
+        """
+        check_params(self)
+        layout = resolve_layout(X_shape, self.sample_shape, self.spatial_ndim,
+                                self.data_format)
+        check_params_fit_layout(self.get_params(deep=False), layout,
+                                self.sample_shape is not None)
+        zoom = self.zoom_range
+        if isinstance(zoom, numbers.Real):
+            zoom = (1.0 - zoom, 1.0 + zoom)
+        zoom = tuple(float(z) for z in zoom)
         if zoom[0] <= 0:
             raise ValueError(
                 f"zoom_range={self.zoom_range!r} gives the zoom interval "
@@ -504,70 +522,32 @@ class ArrayAugmenter(BaseSampler):
             )
         brightness = self.brightness_range
         if brightness is not None:
-            brightness = check_nonnegative_number(brightness, "brightness_range",
-                                                  allow_pair=True)
-            if not isinstance(brightness, tuple) or brightness[0] < 0:
-                raise ValueError(
-                    "brightness_range must be None or a pair of factors (lo, hi) "
-                    "with 0 <= lo <= hi, such as (0.8, 1.2); got "
-                    f"{self.brightness_range!r}."
-                )
-        for name in ("horizontal_flip", "vertical_flip", "keep_original", "shuffle"):
-            if not isinstance(getattr(self, name), (bool, np.bool_)):
-                raise TypeError(f"{name} must be True or False, got "
-                                f"{getattr(self, name)!r}.")
-        if self.fill_mode not in FILL_MODES:
-            raise ValueError(f"fill_mode must be one of {FILL_MODES}, got "
-                             f"{self.fill_mode!r}.")
-        if not isinstance(self.cval, numbers.Real):
-            raise TypeError(f"cval must be a real number, got {self.cval!r}.")
-        if not np.isfinite(self.cval):
-            raise ValueError(f"cval must be a finite number, got {self.cval!r}.")
-        order = self.interpolation_order
-        if not (isinstance(order, numbers.Integral) and not isinstance(order, bool)
-                and 0 <= order <= 5):
-            raise ValueError(
-                f"interpolation_order must be an int from 0 to 5, got {order!r}."
-            )
-        if not (isinstance(self.n_copies, numbers.Integral)
-                and not isinstance(self.n_copies, bool) and self.n_copies >= 1):
-            raise ValueError(f"n_copies must be an int >= 1, got {self.n_copies!r}.")
-        if self.n_jobs is not None and (not isinstance(self.n_jobs, numbers.Integral)
-                                        or self.n_jobs == 0):
-            raise ValueError(f"n_jobs must be None or a non-zero int, got "
-                             f"{self.n_jobs!r}.")
-        make_generator(self.random_state)  # a bad random_state fails early
-        self._check_fits_layout(layout)
-        return _Settings(zoom=zoom, brightness=brightness, order=int(order))
+            brightness = tuple(float(b) for b in brightness)
+        height, width = layout.canonical_shape[:2]
+        # A shift range below 1 is a fraction of the axis (Keras' rule).
+        affine = KerasAffine(
+            rotation=self.rotation_range,
+            shift_x=(self.width_shift_range,
+                     width if self.width_shift_range < 1 else 1),
+            shift_y=(self.height_shift_range,
+                     height if self.height_shift_range < 1 else 1),
+            shear=self.shear_range, zoom=zoom, flip_x=self.horizontal_flip,
+            flip_y=self.vertical_flip, stretch_y=layout.spatial_ndim == 2)
+        intensity = KerasIntensity(channel_shift=self.channel_shift_range,
+                                   brightness=brightness, noise_std=self.noise_std)
+        return Plan([affine, intensity], layout, fill_mode=self.fill_mode,
+                    cval=self.cval, order=self.interpolation_order,
+                    n_jobs=effective_n_jobs(self.n_jobs))
 
-    def _check_fits_layout(self, layout):
-        if layout.spatial_ndim == 1:
-            hint = (
-                "Samples of shape {shape} are read as 1-D signals{why}; pass "
-                "{name}={default}, or sample_shape=(H, W) or (H, W, C) if they are "
-                "images."
-            )
-            why = (" (the rows of a 2-D X are signals unless sample_shape says "
-                   "otherwise)") if self.sample_shape is None else ""
-            for name, default, value in (
-                ("rotation_range", 0, self.rotation_range),
-                ("shear_range", 0, self.shear_range),
-                ("height_shift_range", 0, self.height_shift_range),
-                ("vertical_flip", False, self.vertical_flip),
-            ):
-                if value:
-                    raise ValueError(
-                        f"{name}={value!r} needs 2-D images. "
-                        + hint.format(shape=layout.sample_shape, why=why, name=name,
-                                      default=default)
-                    )
-        if self.channel_shift_range and not layout.has_channels:
+    # Helpers of the public methods ----------------------------------------------
+
+    def _validate_fit_data(self, X, y):
+        if y is None:
             raise ValueError(
-                f"channel_shift_range={self.channel_shift_range!r} needs a channel "
-                f"axis, but samples of shape {layout.sample_shape} have none. Pass "
-                f"sample_shape={layout.sample_shape + (1,)} for a single channel, "
-                "or channel_shift_range=0."
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None."
             )
+        return validate_samples(self, X, y, reset=True)
 
     def _strategy_report(self, y):
         if type_of_target(y) not in ("binary", "multiclass"):
@@ -575,192 +555,11 @@ class ArrayAugmenter(BaseSampler):
         classes, counts = np.unique(y, return_counts=True)
         return {cls: int(count) * self.n_copies for cls, count in zip(classes, counts)}
 
-    # Draw ---------------------------------------------------------------------
-
-    def _draw(self, n_samples, layout, settings, rng):
-        """Draw every value for ``n_samples`` samples at once, in a fixed order."""
-        height, width = layout.canonical_shape[:2]
-        u = rng.random((10, n_samples))
-        noise_seed = rng.integers(0, 2**63, size=n_samples)
-
-        def symmetric(row, value):
-            return (2.0 * u[row] - 1.0) * value
-
-        def interval(row, bounds):
-            return bounds[0] + (bounds[1] - bounds[0]) * u[row]
-
-        tx = symmetric(1, self.width_shift_range)
-        if self.width_shift_range < 1:
-            tx *= width
-        ty = symmetric(2, self.height_shift_range)
-        if self.height_shift_range < 1:
-            ty *= height
-        zy = interval(5, settings.zoom)
-        if layout.spatial_ndim == 1:
-            zy[:] = 1.0
-        return {
-            "theta": symmetric(0, self.rotation_range),
-            "tx": tx,
-            "ty": ty,
-            "shear": symmetric(3, self.shear_range),
-            "zx": interval(4, settings.zoom),
-            "zy": zy,
-            "flip_horizontal": (u[6] < 0.5) & bool(self.horizontal_flip),
-            "flip_vertical": (u[7] < 0.5) & bool(self.vertical_flip),
-            "channel_shift_intensity": (symmetric(8, self.channel_shift_range)
-                                        if self.channel_shift_range else None),
-            "brightness": (interval(9, settings.brightness)
-                           if settings.brightness is not None else None),
-            "noise_std": (np.full(n_samples, float(self.noise_std))
-                          if self.noise_std else None),
-            "noise_seed": noise_seed if self.noise_std else None,
-        }
-
-    # Apply --------------------------------------------------------------------
-
-    def _apply_to_all(self, X, X_val, layout, params, settings):
+    def _apply_to_all(self, X, X_val, plan, draws):
         """Augment every row of validated ``X_val``; return it in ``X``'s container."""
         check_allocation(X_val.nbytes, "the augmented copy of X",
                          "Augment X in batches, e.g. with flow().")
         out = np.empty_like(X_val)
         rows = np.arange(X_val.shape[0])
-        self._apply(to_canonical(X_val, layout), rows, to_canonical(out, layout),
-                    rows, params, settings)
+        plan.apply(X_val, rows, out, rows, draws)
         return like_input(out, X, keep_dtypes=True)
-
-    def _apply(self, Xc, src_rows, outc, dst_rows, params, settings):
-        """Augment ``Xc[src_rows[i]]`` with draw ``i`` into ``outc[dst_rows[i]]``.
-
-        ``Xc`` and ``outc`` are canonical ``(n, H, W, C)`` views. Work is split in
-        chunks of samples, warped then changed in intensity while still in cache,
-        on ``n_jobs`` threads; every chunk writes its own rows, so the result does
-        not depend on ``n_jobs``.
-        """
-        n_rows = len(src_rows)
-        if n_rows == 0:
-            return
-        height, width = Xc.shape[1:3]
-        maps = affine_inverse_maps(params, height, width)
-        chunk = max(1, _CHUNK_BYTES // max(1, Xc[:1].nbytes))
-        n_jobs = effective_n_jobs(self.n_jobs)
-        if n_jobs > 1:  # enough chunks to keep every thread busy
-            chunk = max(1, min(chunk, -(-n_rows // (4 * n_jobs))))
-        bounds = [(start, min(start + chunk, n_rows))
-                  for start in range(0, n_rows, chunk)]
-
-        def run(bound):
-            part = slice(*bound)
-            warp_rows(Xc, src_rows[part], outc, dst_rows[part], maps[part],
-                      order=settings.order, fill_mode=self.fill_mode,
-                      cval=self.cval)
-            _change_intensity(outc, dst_rows[part], params, part)
-
-        with opencv_single_threaded():
-            if n_jobs > 1 and len(bounds) > 1:
-                with ThreadPoolExecutor(max_workers=min(n_jobs, len(bounds))) as pool:
-                    list(pool.map(run, bounds))
-            else:
-                for bound in bounds:
-                    run(bound)
-
-
-class _Settings(NamedTuple):
-    """Parameter values resolved against the data (not estimator state)."""
-
-    zoom: tuple
-    brightness: tuple | None
-    order: int
-
-
-def _change_intensity(outc, dst_rows, params, part):
-    """Keras' order after the warp: channel shift, then brightness; then noise."""
-    shift = params.get("channel_shift_intensity")
-    brightness = params.get("brightness")
-    noise_std = params.get("noise_std")
-    seeds = params.get("noise_seed")
-    if shift is None and brightness is None and (noise_std is None or seeds is None):
-        return
-    rows = dst_rows
-    contiguous = len(rows) and rows[-1] - rows[0] == len(rows) - 1 and np.all(
-        np.diff(rows) == 1)
-    block = outc[rows[0]:rows[-1] + 1] if contiguous else outc[rows]
-    # float32 holds every uint8/int16 value exactly; wider integers and float64
-    # need float64 for the arithmetic to leave them intact.
-    wide = block.dtype == np.float64 or (block.dtype.kind in "iu"
-                                         and block.dtype.itemsize >= 4)
-    work_dtype = np.float64 if wide else np.float32
-    work = block.astype(work_dtype)
-    expand = (slice(None),) + (np.newaxis,) * (work.ndim - 1)
-    if shift is not None:
-        # Keras clips to the range the sample had before the shift.
-        axes = tuple(range(1, work.ndim))
-        low = work.min(axis=axes, keepdims=True)
-        high = work.max(axis=axes, keepdims=True)
-        work += np.asarray(shift, dtype=work_dtype)[part][expand]
-        np.clip(work, low, high, out=work)
-    if brightness is not None:
-        work *= np.asarray(brightness, dtype=work_dtype)[part][expand]
-    if noise_std is not None and seeds is not None:
-        for sample, seed, std in zip(work, np.asarray(seeds)[part],
-                                     np.asarray(noise_std)[part]):
-            if std:
-                noise = np.random.default_rng(int(seed)).standard_normal(
-                    sample.shape, dtype=work_dtype)
-                sample += noise * work_dtype(std)
-    result = cast_like(work, block.dtype)
-    if contiguous:
-        block[...] = result
-    else:
-        outc[rows] = result
-
-
-def _check_draw(params, n_samples, layout):
-    """Validate a draw given to ``apply_params``: known keys, one value per sample,
-    and nothing the samples' layout cannot take (the rule of ``_check_fits_layout``).
-    """
-    if not isinstance(params, dict):
-        raise TypeError(f"params must be a dict as sample_params returns, got "
-                        f"{type(params).__name__}.")
-    unknown = sorted(set(params) - set(PARAM_KEYS))
-    if unknown:
-        raise ValueError(f"Unknown keys in params: {unknown}; known keys are "
-                         f"{list(PARAM_KEYS)}.")
-    checked = {}
-    for key, value in params.items():
-        if value is None:
-            checked[key] = None
-            continue
-        value = np.asarray(value)
-        if value.shape != (n_samples,):
-            raise ValueError(
-                f"params[{key!r}] has shape {value.shape}; expected one value per "
-                f"sample, shape ({n_samples},)."
-            )
-        if value.dtype.kind not in "biuf" or (value.dtype.kind == "f"
-                                              and not np.isfinite(value).all()):
-            raise ValueError(f"params[{key!r}] must hold finite real numbers.")
-        checked[key] = value
-    misfits = []
-    if layout.spatial_ndim == 1:
-        misfits += [(key, "1-D signals have no second spatial axis",
-                     "sample_shape=(H, W) or (H, W, C) if they are images")
-                    for key in ("theta", "shear", "ty", "flip_vertical")]
-    if not layout.has_channels:
-        misfits.append(("channel_shift_intensity", "they have no channel axis",
-                        f"sample_shape={layout.sample_shape + (1,)}"))
-    for key, why, fix in misfits:
-        if checked.get(key) is not None and np.any(checked[key]):
-            raise ValueError(
-                f"params[{key!r}] is non-zero for some samples, but it cannot apply to "
-                f"samples of shape {layout.sample_shape}: {why}. Set it to None, or "
-                f"pass {fix}."
-            )
-    noise_std, noise_seed = checked.get("noise_std"), checked.get("noise_seed")
-    if noise_std is not None and np.any(noise_std) and noise_seed is None:
-        raise ValueError(
-            "params['noise_std'] asks for noise but params['noise_seed'] is missing: "
-            "pass the seeds sample_params drew, or set noise_std to None."
-        )
-    if all(v is None for v in checked.values()):
-        checked["theta"] = np.zeros(n_samples)
-    return checked

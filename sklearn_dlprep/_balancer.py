@@ -8,26 +8,36 @@ from collections.abc import Mapping
 
 import numpy as np
 import scipy.sparse as sp
-from imblearn.over_sampling.base import BaseOverSampler
-from imblearn.utils import check_sampling_strategy, check_target_type
+from imblearn.base import BaseSampler
+from imblearn.utils import check_sampling_strategy
 from sklearn.base import clone
 from sklearn.utils import assert_all_finite
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import validate_data
 
-from ._augmenter import ArrayAugmenter
-from .utils._containers import ResampledContainer
-from .utils._layout import to_canonical
+from .utils._docstring import substitute
 from .utils._memory import check_allocation
+from .utils._param_validation import (
+    BOOLEAN,
+    RANDOM_STATE,
+    check_params,
+    has_methods,
+    interval,
+    options,
+)
 from .utils._random import make_generator
-from .utils._sampling import class_labels, even_repeat
+from .utils._sampling import even_repeat
 from .utils._validation import validate_samples
 
 _TO_ONE_COUNT = ("mean", "median")
 _STRATEGY_NAMES = ("auto", "minority", "not minority", "not majority", "all",
                    *_TO_ONE_COUNT)
+_AUGMENTER = has_methods("make_plan", description="an augmenter of sklearn_dlprep "
+                         "(such as ArrayAugmenter)")
 
 
-class BalancingResampler(BaseOverSampler):
+@substitute
+class BalancingResampler(BaseSampler):
     """Balance classes by creating new minority rows as augmented real rows.
 
     imbalanced-learn balances by copying rows (``RandomOverSampler``) or by
@@ -56,8 +66,7 @@ class BalancingResampler(BaseOverSampler):
         Return the rows in random order. Otherwise the kept original rows come
         first, in their order, then the new rows grouped by class.
 
-    random_state : int, RandomState instance, Generator or None, default=None
-        Seeds which rows are drawn and how they are augmented.
+    %(random_state)s
 
     Attributes
     ----------
@@ -98,9 +107,17 @@ class BalancingResampler(BaseOverSampler):
     (150,)
     """
 
-    # Parameters are validated in _validate_fit_data; the constraints inherited
-    # from BaseOverSampler would refuse "mean", "median" and int strategies.
-    _parameter_constraints: dict = {}
+    # Every strategy is resolved to class counts in _fit_resample: "bypass" keeps
+    # imbalanced-learn from reading it as over-sampling only.
+    _sampling_type = "bypass"
+    _parameter_constraints: dict = {
+        "augmenter": [None, _AUGMENTER],
+        "sampling_strategy": [interval(numbers.Real, 0, 1, closed="right"),
+                              interval(numbers.Integral), options(*_STRATEGY_NAMES),
+                              Mapping, callable],
+        "shuffle": [BOOLEAN],
+        "random_state": [RANDOM_STATE],
+    }
 
     def __init__(self, augmenter=None, *, sampling_strategy="auto", shuffle=False,
                  random_state=None):
@@ -110,62 +127,76 @@ class BalancingResampler(BaseOverSampler):
         self.random_state = random_state
 
     def fit(self, X, y):
-        """Validate the data and resolve the sampling strategy.
+        """Validate the data and parameters, and resolve the sampling strategy.
 
         Parameters
         ----------
         X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features) \
                 or (n_samples, *sample_shape)
             Samples. Sparse matrices only without an augmenter.
-        y : array-like of shape (n_samples,)
-            Class labels.
+        y : array-like of shape (n_samples,) or (n_samples, n_classes)
+            Class labels, or one-hot rows.
 
         Returns
         -------
         self : object
             The fitted resampler.
         """
-        X, y, _ = self._validate_fit_data(X, y)
-        self._target_counts(y)
+        check_params(self)
+        X, y, _ = self._check_X_y(X, y)
+        self._resolve(X, y)
         return self
 
-    def fit_resample(self, X, y):
-        """Resample ``X`` and ``y`` to the class counts asked for.
+    def _check_X_y(self, X, y, accept_sparse=None):
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the "
+                             "target y is None.")
+        # One-hot y stays one-hot: its rows follow their samples, so the result
+        # needs no re-encoding (imbalanced-learn's label_binarize would give a
+        # two-class one-hot y back as one column).
+        y = np.asarray(y) if hasattr(y, "iloc") else y
+        assert_all_finite(y, input_name="y")
+        check_classification_targets(y)
+        if self.augmenter is None:
+            # Rows are only copied, as RandomOverSampler does: any dtype, sparse
+            # matrices, and DataFrames of mixed columns work.
+            X, y = validate_data(self, X, y, reset=True, accept_sparse=["csr", "csc"],
+                                 dtype=None, ensure_all_finite=False, allow_nd=True,
+                                 multi_output=True)
+            if X.ndim > 2 and X.shape[0] and not np.prod(X.shape[1:]):
+                raise ValueError(
+                    f"Found array with 0 feature(s) (shape={X.shape}) while a minimum "
+                    "of 1 is required."
+                )
+        else:
+            X, y = validate_samples(self, X, y, reset=True)
+        if y.ndim == 2 and type_of_target(y) == "multilabel-indicator" and np.any(
+                y.sum(axis=1) != 1):
+            raise ValueError(
+                "y is a 2-D indicator matrix with rows that do not hold exactly one "
+                "1: balancing needs one class per sample (multilabel targets have no "
+                "class counts to balance)."
+            )
+        return X, y, False
 
-        Parameters
-        ----------
-        X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features) \
-                or (n_samples, *sample_shape)
-            Samples. Sparse matrices only without an augmenter.
-        y : array-like of shape (n_samples,)
-            Class labels (one-hot labels are accepted and returned one-hot).
-
-        Returns
-        -------
-        X_resampled : {ndarray, DataFrame, sparse matrix, list}
-            Resampled samples in the layout, dtype and container of ``X``.
-        y_resampled : {ndarray, Series, DataFrame, list}
-            Their labels, in the container of ``y``.
-        """
-        container = ResampledContainer(X, y)
-        X, y, binarize = self._validate_fit_data(X, y)
-        X_res, y_res = self._fit_resample(X, y)
-        if binarize:
-            # One column per class, two classes included (label_binarize would
-            # give a single column for a binary target).
-            y_res = (y_res[:, np.newaxis] == np.unique(y)).astype(int)
-        return container.wrap(X_res, y_res)
+    def _resolve(self, X, y):
+        """Class labels, the augmenter's plan and ``{class: (now, after)}``; what
+        fit checks and fit_resample uses."""
+        labels = _class_labels(y)
+        plan = None if self.augmenter is None else clone(self.augmenter).make_plan(
+            X.shape)
+        return labels, plan, self._target_counts(labels)
 
     def _fit_resample(self, X, y):
+        labels, plan, counts = self._resolve(X, y)
         rng = make_generator(self.random_state)
-        counts = self._target_counts(y)
         # Checked before the index arrays are built: they grow with the counts too.
         n_out = sum(n_target for _, n_target in counts.values())
         check_allocation(n_out * (X[:1].nbytes if not sp.issparse(X) else 0),
                          "the resampled data", "Ask for smaller class counts.")
         kept, created = [], []
         for cls, (n_now, n_target) in counts.items():
-            rows = np.flatnonzero(y == cls)
+            rows = np.flatnonzero(labels == cls)
             if n_target < n_now:
                 kept.append(np.sort(rng.choice(rows, size=n_target, replace=False)))
             else:
@@ -180,14 +211,9 @@ class BalancingResampler(BaseOverSampler):
         sample_indices[position] = source
 
         out = X[sample_indices]
-        if self.augmenter is not None and len(created):
-            augmenter = clone(self.augmenter)
-            layout = augmenter._layout(X.shape)
-            settings = augmenter._check_params(layout)
-            params = augmenter._draw(len(created), layout, settings, rng)
-            augmenter._apply(to_canonical(X, layout), created,
-                             to_canonical(out, layout), position[len(kept):],
-                             params, settings)
+        if plan is not None and len(created):
+            plan.apply(X, created, out, position[len(kept):],
+                       plan.draw(len(created), rng))
         self.sample_indices_ = sample_indices
         return out, y[sample_indices]
 
@@ -196,50 +222,10 @@ class BalancingResampler(BaseOverSampler):
         augmenting = self.augmenter is not None
         tags.input_tags.sparse = not augmenting
         tags.input_tags.allow_nan = not augmenting
+        # Without an augmenter rows are only copied: any values, strings included.
+        tags.input_tags.string = not augmenting
         tags.sampler_tags.sample_indices = True
         return tags
-
-    # Validation, in one place ------------------------------------------------------
-
-    def _validate_fit_data(self, X, y):
-        if y is None:
-            raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y "
-                "is None."
-            )
-        if self.augmenter is not None and not isinstance(self.augmenter,
-                                                         ArrayAugmenter):
-            raise TypeError(
-                "augmenter must be an ArrayAugmenter or None, got "
-                f"{type(self.augmenter).__name__}."
-            )
-        if not isinstance(self.shuffle, (bool, np.bool_)):
-            raise TypeError(f"shuffle must be True or False, got {self.shuffle!r}.")
-        strategy = self.sampling_strategy
-        if isinstance(strategy, bool) or not (
-            isinstance(strategy, (str, numbers.Real, Mapping)) or callable(strategy)
-        ):
-            raise TypeError(
-                "sampling_strategy must be a str, a float, an int, a dict or a "
-                f"callable, got {strategy!r}."
-            )
-        if isinstance(strategy, str) and strategy not in _STRATEGY_NAMES:
-            raise ValueError(
-                f"sampling_strategy={strategy!r} is not one of {_STRATEGY_NAMES}."
-            )
-        # NaN is refused here: type_of_target would first cast it to int, warning.
-        assert_all_finite(y, input_name="y")
-        check_classification_targets(y)
-        y, binarize = check_target_type(y, indicate_one_vs_all=True)
-        augmenting = self.augmenter is not None
-        X, y = validate_samples(self, X, y, reset=True, accept_sparse=(
-            False if augmenting else ["csr", "csc"]), ensure_all_finite=augmenting)
-        y = class_labels(y)
-        if augmenting:
-            layout = self.augmenter._layout(X.shape)
-            self.augmenter._check_params(layout)
-        make_generator(self.random_state)
-        return X, y, binarize
 
     def _target_counts(self, y):
         """``{class: (count now, count after)}``; sets ``sampling_strategy_``."""
@@ -261,9 +247,25 @@ class BalancingResampler(BaseOverSampler):
                 )
             targets = np.full(len(classes), int(strategy))
         else:
+            if isinstance(strategy, Mapping):
+                for cls, count in strategy.items():
+                    if not isinstance(count, numbers.Integral) or isinstance(count,
+                                                                             bool):
+                        raise ValueError(
+                            f"sampling_strategy[{cls!r}]={count!r}: the counts of a "
+                            "dict strategy must be ints (rows to reach for that "
+                            "class)."
+                        )
             to_create = check_sampling_strategy(strategy, y, "over-sampling")
             targets = counts + np.array([to_create.get(c, 0) for c in classes])
         self.sampling_strategy_ = {
             cls: int(t - n) for cls, n, t in zip(classes, counts, targets) if t > n
         }
         return {cls: (int(n), int(t)) for cls, n, t in zip(classes, counts, targets)}
+
+
+def _class_labels(y):
+    """1-D class labels of ``y``: labels as they are, one-hot rows by their column."""
+    if y.ndim == 2 and y.shape[1] > 1:
+        return y.argmax(axis=1)
+    return y.reshape(len(y))

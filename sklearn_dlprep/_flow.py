@@ -10,10 +10,10 @@ from sklearn.base import clone
 from sklearn.utils import assert_all_finite
 from sklearn.utils.multiclass import check_classification_targets
 
-from .utils._layout import to_canonical
 from .utils._memory import check_allocation
 from .utils._random import make_generator
 from .utils._sampling import balanced_table, class_labels
+from .utils._validation import validate_samples
 
 
 class ArrayFlow:
@@ -28,13 +28,16 @@ class ArrayFlow:
         if not (isinstance(batch_size, numbers.Integral)
                 and not isinstance(batch_size, bool) and batch_size >= 1):
             raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}.")
+        for name, value in (("shuffle", shuffle), ("balance", balance)):
+            if not isinstance(value, (bool, np.bool_)):
+                raise TypeError(f"{name} must be True or False, got {value!r}.")
         # A copy of the augmenter: setting the original's parameters later cannot
         # change, unchecked, what this flow draws.
         augmenter = clone(augmenter)
         # The checks of augment(): a memmap is neither copied nor loaded, only read
         # once for NaN (a float sum, no mask of its size).
-        X, self._layout = augmenter._validate_data_only(X)
-        self._settings = augmenter._check_params(self._layout)
+        X = validate_samples(None, X)
+        self._plan = augmenter.make_plan(X.shape)
         if y is not None:
             y = np.asarray(y)
             if y.ndim == 0 or y.shape[0] != X.shape[0]:
@@ -83,13 +86,11 @@ class ArrayFlow:
             order = rng.permutation(self.X.shape[0])
         else:
             order = np.arange(self.X.shape[0])
-        augmenter, layout = self.augmenter, self._layout
+        plan = self._plan
         for start in range(0, len(order), self.batch_size):
             rows = order[start:start + self.batch_size]
             batch = np.asarray(self.X[rows])
             out = np.empty_like(batch)
-            params = augmenter._draw(len(rows), layout, self._settings, rng)
             local = np.arange(len(rows))
-            augmenter._apply(to_canonical(batch, layout), local,
-                             to_canonical(out, layout), local, params, self._settings)
+            plan.apply(batch, local, out, local, plan.draw(len(rows), rng))
             yield out if self.y is None else (out, self.y[rows])

@@ -135,7 +135,7 @@ def test_string_labels_and_pandas():
 
 
 @pytest.mark.parametrize("y, strategy, match", [
-    (np.zeros(10, dtype=int), "auto", "one class"),
+    (np.zeros(10, dtype=int), "auto", "class"),
     (np.repeat([0, 1], 5), 0, "remove every row"),
 ])
 def test_impossible_requests_are_clear_errors(y, strategy, match):

@@ -15,9 +15,9 @@ import cv2
 import joblib
 import numpy as np
 import pytest
+from scipy import ndimage
 from sklearn.base import clone
 
-import sklearn_dlprep._augmenter as augmenter_module
 from sklearn_dlprep import ArrayAugmenter, BalancingResampler
 
 EVERYTHING = dict(rotation_range=30, width_shift_range=0.2, height_shift_range=0.1,
@@ -32,17 +32,23 @@ def _images(dtype, n=64, shape=(12, 10, 3), seed=0):
 
 
 @pytest.fixture
-def thread_pools(monkeypatch):
-    """Records the worker count of every thread pool the augmenter starts."""
-    sizes = []
+def warp_threads(monkeypatch):
+    """The set of threads that ran a warp kernel (OpenCV's or scipy's)."""
+    callers = set()
+    for module, name in ((cv2, "warpAffine"), (ndimage, "affine_transform")):
+        original = getattr(module, name)
 
-    class Recording(ThreadPoolExecutor):
-        def __init__(self, max_workers=None, *args, **kwargs):
-            sizes.append(max_workers)
-            super().__init__(max_workers, *args, **kwargs)
+        def spy(*args, original=original, **kwargs):
+            callers.add(threading.get_ident())
+            return original(*args, **kwargs)
 
-    monkeypatch.setattr(augmenter_module, "ThreadPoolExecutor", Recording)
-    return sizes
+        monkeypatch.setattr(module, name, spy)
+    return callers
+
+
+def _worker_threads(callers):
+    """How many threads other than this one warped."""
+    return len(callers - {threading.get_ident()})
 
 
 # n_jobs=2 gives the bytes of n_jobs=1 -------------------------------------------------
@@ -61,7 +67,7 @@ def _layout(X, data_format):
 
 @pytest.mark.parametrize("dtype, order, data_format", CONFIGS)
 def test_fit_resample_n_jobs_2_equals_n_jobs_1(dtype, order, data_format,
-                                               thread_pools):
+                                               warp_threads):
     """fit_resample (shuffled, several copies, every option) is identical for
     n_jobs=1 and n_jobs=2, and n_jobs=2 really ran on two threads."""
     X = _layout(_images(dtype), data_format)
@@ -71,9 +77,10 @@ def test_fit_resample_n_jobs_2_equals_n_jobs_1(dtype, order, data_format,
                          random_state=7, n_jobs=1)
     two = clone(one).set_params(n_jobs=2)
     X_one, y_one = one.fit_resample(X, y)
-    assert thread_pools == []
+    assert warp_threads == {threading.get_ident()}
+    warp_threads.clear()
     X_two, y_two = two.fit_resample(X, y)
-    assert thread_pools and set(thread_pools) == {2}
+    assert _worker_threads(warp_threads) == 2
     np.testing.assert_array_equal(X_two, X_one)
     np.testing.assert_array_equal(y_two, y_one)
     np.testing.assert_array_equal(two.sample_indices_, one.sample_indices_)
@@ -105,7 +112,7 @@ def test_n_jobs_minus_one_equals_n_jobs_1():
 
 
 @pytest.mark.parametrize("shuffle", [False, True])
-def test_balancer_with_a_parallel_augmenter_equals_serial(shuffle, thread_pools):
+def test_balancer_with_a_parallel_augmenter_equals_serial(shuffle, warp_threads):
     """BalancingResampler gives the same rows whatever its augmenter's n_jobs."""
     X = _images(np.uint8, n=90)
     y = np.repeat([0, 1, 2], [60, 20, 10])
@@ -115,14 +122,14 @@ def test_balancer_with_a_parallel_augmenter_equals_serial(shuffle, thread_pools)
                                   shuffle=shuffle, random_state=5)
     X_serial, y_serial = serial.fit_resample(X, y)
     X_parallel, y_parallel = parallel.fit_resample(X, y)
-    assert set(thread_pools) == {2}
+    assert _worker_threads(warp_threads) == 2
     np.testing.assert_array_equal(X_parallel, X_serial)
     np.testing.assert_array_equal(y_parallel, y_serial)
     np.testing.assert_array_equal(parallel.sample_indices_, serial.sample_indices_)
 
 
 @pytest.mark.parametrize("balance", [False, True])
-def test_flow_n_jobs_2_equals_n_jobs_1(balance, thread_pools):
+def test_flow_n_jobs_2_equals_n_jobs_1(balance, warp_threads):
     """Two epochs of flow (shuffled, optionally balanced) are batch-for-batch
     identical for n_jobs=1 and n_jobs=2."""
     X = _images(np.float32, n=70)
@@ -132,7 +139,7 @@ def test_flow_n_jobs_2_equals_n_jobs_1(balance, thread_pools):
         batches = ArrayAugmenter(**EVERYTHING, n_jobs=n_jobs).flow(
             X, y, batch_size=16, balance=balance, random_state=9)
         epochs[n_jobs] = [list(batches), list(batches)]
-    assert set(thread_pools) == {2}
+    assert _worker_threads(warp_threads) >= 2  # a pool of two for every batch
     for epoch_one, epoch_two in zip(epochs[1], epochs[2], strict=True):
         assert len(epoch_one) == len(epoch_two)
         for (X_one, y_one), (X_two, y_two) in zip(epoch_one, epoch_two, strict=True):
@@ -253,20 +260,33 @@ def warp_spy(monkeypatch):
 @pytest.mark.parametrize("n_jobs", [1, 2])
 def test_opencv_thread_count_is_one_while_warping_and_restored_after(
         n_jobs, opencv_threads, warp_spy):
-    """Concurrent calls keep OpenCV single-threaded during every warp, and the
-    user's setting is back once the last call ends."""
+    """With threads of our own, concurrent calls keep OpenCV single-threaded during
+    every warp, and the user's setting is back once the last call ends. Small
+    images on one thread (which OpenCV warps on the calling thread anyway) leave the
+    process-wide setting alone."""
     X = _images(np.uint8, n=16, shape=(10, 10, 3))
     shared = ArrayAugmenter(rotation_range=20, n_jobs=n_jobs)
     _concurrently(lambda index: [shared.augment(X, random_state=index * 10 + k)
                                  for k in range(3)])
     assert len(warp_spy) >= N_THREADS * 3 * len(X) * 0.9
-    assert set(warp_spy) == {1}
+    assert set(warp_spy) == ({1} if n_jobs > 1 else {opencv_threads})
+    assert cv2.getNumThreads() == opencv_threads
+
+
+def test_opencv_thread_count_is_one_for_images_of_opencv_stripes(opencv_threads,
+                                                                 warp_spy):
+    """Images large enough for OpenCV's own pool are warped with it switched off,
+    even with n_jobs=1 (it would compete with a data loader's workers)."""
+    X = _images(np.uint8, n=2, shape=(260, 260, 3))
+    ArrayAugmenter(rotation_range=20, n_jobs=1).augment(X, random_state=0)
+    assert warp_spy and set(warp_spy) == {1}
     assert cv2.getNumThreads() == opencv_threads
 
 
 def test_opencv_thread_count_is_restored_after_an_error(opencv_threads, monkeypatch):
-    """A warp that raises, on one thread among several, still restores the count."""
-    X = _images(np.float32, n=8, shape=(10, 10, 3))
+    """A warp that raises, on one thread among several, still restores the count
+    (images large enough for the guard to switch OpenCV's pool off)."""
+    X = _images(np.float32, n=2, shape=(260, 260, 3))
     original = cv2.warpAffine
     failing = threading.local()
 

@@ -207,29 +207,43 @@ def cast_like(values, dtype):
     return values.astype(dtype, copy=False)
 
 
+# OpenCV splits a warp into stripes of about 2**16 output pixels for its own thread
+# pool; smaller images are warped on the calling thread whatever its setting.
+_CV2_STRIPE_PIXELS = 1 << 16
 _cv2_lock = threading.Lock()
-_cv2_users = 0
+_cv2_holders = set()  # one token per running guard that switched the pool off
 _cv2_saved_threads = None
 
 
 @contextmanager
-def opencv_single_threaded():
-    """Keep OpenCV's own thread pool off while we warp.
+def opencv_threads_for(n_threads, sample_shape):
+    """Keep OpenCV's own thread pool off while it would compete with ours.
 
-    Our parallelism is explicit (``n_jobs`` threads over chunks of samples); OpenCV's
-    internal pool on top of it, or beside a training loop's data-loader workers,
-    would oversubscribe the cores. The user's setting is restored afterwards.
+    Our parallelism is explicit (``n_threads`` threads over chunks of samples).
+    OpenCV's internal pool on top of it, or beside a training loop's data-loader
+    workers, would oversubscribe the cores. The process-wide setting is changed only
+    when that can happen (threads of our own, or samples of at least one OpenCV
+    stripe), and restored exactly as it was when the last guard exits, also when the
+    work raises or is interrupted: the set happens inside the ``try``, and the
+    restore depends only on what was saved, so an interrupt at any point between
+    them still restores it.
     """
-    global _cv2_users, _cv2_saved_threads
-    with _cv2_lock:
-        if _cv2_users == 0:
-            _cv2_saved_threads = cv2.getNumThreads()
-            cv2.setNumThreads(1)
-        _cv2_users += 1
+    height, width = sample_shape[:2]
+    if n_threads <= 1 and height * width < _CV2_STRIPE_PIXELS:
+        yield
+        return
+    global _cv2_saved_threads
+    token = object()
     try:
+        with _cv2_lock:
+            if _cv2_saved_threads is None:
+                _cv2_saved_threads = cv2.getNumThreads()
+                cv2.setNumThreads(1)
+            _cv2_holders.add(token)
         yield
     finally:
         with _cv2_lock:
-            _cv2_users -= 1
-            if _cv2_users == 0:
+            _cv2_holders.discard(token)
+            if not _cv2_holders and _cv2_saved_threads is not None:
                 cv2.setNumThreads(_cv2_saved_threads)
+                _cv2_saved_threads = None

@@ -1,4 +1,4 @@
-"""Geometry: from drawn values to the affine maps of a whole batch.
+"""Geometry: from drawn values to the affine maps of a whole batch, and their fusion.
 
 Pure functions of explicit values (no randomness, no data): the middle of the three
 steps draw -> geometry -> apply.
@@ -104,3 +104,27 @@ def _get(params, key, default, n):
     if value is None:
         return np.full(n, default)
     return np.asarray(value)
+
+
+def compose_inverse_maps(maps_in_order):
+    """Fuse the inverse maps of warps applied one after the other into one.
+
+    Parameters
+    ----------
+    maps_in_order : list of ndarray of shape (n, 2, 3)
+        Inverse maps of the warps, in the order the warps act on a sample.
+
+    Returns
+    -------
+    maps : ndarray of shape (n, 2, 3)
+        The inverse map of the whole chain: output pixel ``p`` of the last warp
+        reads the input at ``M_1 M_2 ... M_k p`` (the first warp's map is
+        applied last, being the closest to the input).
+    """
+    fused = maps_in_order[0]
+    for maps in maps_in_order[1:]:
+        # (A ∘ B) p = A (B p): linear parts multiply, B's offset goes through A.
+        linear = fused[:, :, :2] @ maps[:, :, :2]
+        offset = fused[:, :, :2] @ maps[:, :, 2:] + fused[:, :, 2:]
+        fused = np.concatenate([linear, offset], axis=2)
+    return fused

@@ -5,8 +5,7 @@ import pytest
 from keras_reference import apply_transform
 
 from sklearn_dlprep import ArrayAugmenter
-from sklearn_dlprep._geometry import affine_inverse_maps, flip_codes
-from sklearn_dlprep._warp import FILL_MODES, warp_rows
+from sklearn_dlprep._engine import FILL_MODES, affine_inverse_maps, warp_rows
 
 DRAWS = [
     {"theta": 23.0, "tx": 1.7, "ty": -2.2, "shear": 11.0, "zx": 0.85, "zy": 1.15},
@@ -117,16 +116,20 @@ def test_flips_fold_into_the_map():
     np.testing.assert_allclose(out[1], X[1, ::-1], atol=1e-6)
 
 
-def test_identity_and_pure_flips_are_detected_exactly():
-    """Zero draws and pure flips give maps recognised as exact copies."""
+def test_identity_and_pure_flips_are_exact_copies():
+    """Zero draws and pure flips copy values exactly, even where float32 cannot
+    hold them (int64 beyond 2**24)."""
+    X = (2**60 + np.arange(4 * 17 * 5, dtype=np.int64)).reshape(4, 17, 5, 1)
     params = {"theta": np.zeros(4), "tx": np.zeros(4), "zx": np.ones(4),
               "flip_horizontal": np.array([False, True, False, True]),
               "flip_vertical": np.array([False, False, True, True])}
-    assert flip_codes(affine_inverse_maps(params, 17, 5), 17, 5).tolist() == [
-        0, 1, 2, 3]
-    params["theta"][1] = 1e-9
-    assert flip_codes(affine_inverse_maps(params, 17, 5), 17, 5).tolist() == [
-        0, -1, 2, 3]
+    out = np.empty_like(X)
+    rows = np.arange(4)
+    warp_rows(X, rows, out, rows, affine_inverse_maps(params, 17, 5))
+    np.testing.assert_array_equal(out[0], X[0])
+    np.testing.assert_array_equal(out[1], X[1, :, ::-1])
+    np.testing.assert_array_equal(out[2], X[2, ::-1])
+    np.testing.assert_array_equal(out[3], X[3, ::-1, ::-1])
 
 
 def test_many_channels_and_channels_first():

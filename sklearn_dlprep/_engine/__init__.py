@@ -1,0 +1,35 @@
+"""The augmentation engine: plans, operations and kernels, apart from the estimators.
+
+Data flows one way: an estimator resolves its parameters and the data's layout into
+a :class:`Plan` (``make_plan``), the plan draws per-sample values and applies them
+through the kernels, and arrays come back. See ``docs/developers/engine.rst``.
+"""
+
+# Authors: sklearn-dlprep developers
+# License: BSD-3-Clause
+
+from ._geometry import affine_inverse_maps, compose_inverse_maps
+from ._idg import (
+    PARAM_KEYS,
+    KerasAffine,
+    KerasIntensity,
+    check_keras_draws,
+    check_params_fit_layout,
+)
+from ._kernels import FILL_MODES, cast_like, opencv_threads_for, warp_rows
+from ._plan import Plan
+
+__all__ = [
+    "FILL_MODES",
+    "PARAM_KEYS",
+    "KerasAffine",
+    "KerasIntensity",
+    "Plan",
+    "affine_inverse_maps",
+    "cast_like",
+    "check_keras_draws",
+    "check_params_fit_layout",
+    "compose_inverse_maps",
+    "opencv_threads_for",
+    "warp_rows",
+]

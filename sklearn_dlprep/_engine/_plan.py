@@ -1,0 +1,213 @@
+"""The plan: resolved operations for one sample layout, with ``draw`` and ``apply``.
+
+A plan is built once per call from an estimator's parameters and the layout of the
+data (``ArrayAugmenter`` and ``Compose`` build them; ``BalancingResampler``, flows and
+meta-estimators only ask an augmenter for one). It owns every resolved value and
+is immutable, so one plan can be shared by threads and replayed.
+
+Operations are small objects with a ``kind`` and a ``draw``:
+
+- ``draw(n, rng)`` returns a dict of arrays of length ``n`` (one value per sample,
+  always drawn in the same order, whatever is switched on, so that the random
+  stream does not shift when a user enables an option);
+- a ``"geometric"`` operation has ``inverse_maps(draws, height, width)``: the
+  ``(n, 2, 3)`` maps in (x=column, y=row) order from output pixel to source
+  position. Consecutive geometric operations are fused into one warp by composing
+  their maps, so a sample is interpolated once;
+- a ``"pointwise"`` operation has ``apply_pointwise(work, draws, part)``, changing
+  in place a floating-point block ``(k, H, W, C)`` of samples ``part`` of the draw,
+  and ``acts_on(draws)``, False when the draw leaves every value unchanged.
+  Consecutive pointwise operations share one pass: one conversion to floating
+  point and one cast back per block;
+- a ``"sample"`` operation (blur, erasing, ...: neither a warp nor pointwise) has
+  ``apply_samples(block, draws, part)``; it ends a fused run.
+"""
+
+# Authors: sklearn-dlprep developers
+# License: BSD-3-Clause
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+from joblib import effective_n_jobs
+from sklearn.utils import gen_batches
+
+from ..utils._layout import to_canonical
+from ._geometry import compose_inverse_maps
+from ._kernels import cast_like, opencv_threads_for, warp_rows
+
+# Work on about this many bytes of output at a time: fits in cache, bounds the
+# temporary float copy that pointwise operations on integer images need.
+CHUNK_BYTES = 1 << 21
+
+
+class Plan:
+    """Operations resolved for one sample layout; immutable once built.
+
+    Parameters
+    ----------
+    operations : sequence of operation objects
+        In the order they act on a sample (see the module docstring).
+    layout : SampleLayout
+        The layout of the samples the plan applies to.
+    fill_mode : {"constant", "nearest", "reflect", "wrap"}
+        How warps read outside the input.
+    cval : float
+        Value read outside the input with ``fill_mode="constant"``.
+    order : int
+        Spline order of warps (0 and 1 by OpenCV, up to 5 by scipy).
+    n_jobs : int
+        Threads over chunks of samples (already resolved, >= 1).
+    """
+
+    def __init__(self, operations, layout, *, fill_mode, cval, order, n_jobs):
+        self._operations = tuple(operations)
+        self._layout = layout
+        self._fill_mode = fill_mode
+        self._cval = float(cval)
+        self._order = int(order)
+        self._n_jobs = int(n_jobs)
+        self._stages = _fuse(self._operations)
+
+    @property
+    def layout(self):
+        """The :class:`~sklearn_dlprep.utils._layout.SampleLayout` planned for."""
+        return self._layout
+
+    @property
+    def stages(self):
+        """Kinds of the fused stages, in order (``"geometric"``, ``"pointwise"``,
+        ``"sample"``): what :meth:`apply` does to every sample."""
+        return tuple(kind for kind, _ in self._stages)
+
+    def draw(self, n_samples, rng):
+        """Draw the values of every operation for ``n_samples`` samples.
+
+        Parameters
+        ----------
+        n_samples : int
+        rng : numpy.random.Generator
+            Advanced by the draw; nothing else is read.
+
+        Returns
+        -------
+        draws : dict of ndarray
+            One flat dict (the keys of all operations together), every array of
+            length ``n_samples``.
+        """
+        draws = {}
+        for operation in self._operations:
+            draws.update(operation.draw(n_samples, rng))
+        return draws
+
+    def apply(self, X, src_rows, out, dst_rows, draws):
+        """Write ``X[src_rows[i]]``, transformed by draw ``i``, to ``out[dst_rows[i]]``.
+
+        Parameters
+        ----------
+        X, out : ndarray of shape (n, *sample_shape) or (n, n_features)
+            Validated data in the plan's layout; ``out`` may be a fresh array of the
+            same dtype. They must not overlap.
+        src_rows, dst_rows : ndarray of int
+            Which rows to read and where to write them, one per draw.
+        draws : dict of ndarray
+            As :meth:`draw` returns (or checked replayed values).
+
+        Notes
+        -----
+        Work is split in chunks of samples that stay in cache from the warp to the
+        last pointwise operation, on ``n_jobs`` threads; every chunk writes its own
+        rows, so the result does not depend on ``n_jobs``.
+        """
+        n_rows = len(src_rows)
+        if n_rows == 0:
+            return
+        src_rows = np.asarray(src_rows, dtype=np.intp)
+        dst_rows = np.asarray(dst_rows, dtype=np.intp)
+        Xc = to_canonical(X, self._layout)
+        outc = to_canonical(out, self._layout)
+        height, width = Xc.shape[1:3]
+        maps = [compose_inverse_maps([op.inverse_maps(draws, height, width)
+                                      for op in ops])
+                if kind == "geometric" else None
+                for kind, ops in self._stages]
+
+        chunk = max(1, CHUNK_BYTES // max(1, Xc[:1].nbytes))
+        n_jobs = effective_n_jobs(self._n_jobs)
+        if n_jobs > 1:  # enough chunks to keep every thread busy
+            chunk = max(1, min(chunk, -(-n_rows // (4 * n_jobs))))
+        parts = list(gen_batches(n_rows, chunk))
+
+        def run(part):
+            self._apply_part(Xc, src_rows[part], outc, dst_rows[part], draws, maps,
+                             part)
+
+        threads = min(n_jobs, len(parts))
+        with opencv_threads_for(threads, Xc.shape[1:3]):
+            if threads > 1:
+                with ThreadPoolExecutor(max_workers=threads) as pool:
+                    list(pool.map(run, parts))
+            else:
+                for part in parts:
+                    run(part)
+
+    def _apply_part(self, Xc, src_rows, outc, dst_rows, draws, maps, part):
+        # Consecutive destination rows are a slice: a view, not a gathered copy.
+        dst = _as_slice(dst_rows)
+        copied = False  # whether out[dst] holds the samples yet
+        for (kind, ops), stage_maps in zip(self._stages, maps):
+            if kind == "geometric":
+                if copied:  # a warp after another stage reads its own output
+                    source, rows = outc[dst].copy(), np.arange(len(dst_rows))
+                else:
+                    source, rows = Xc, src_rows
+                warp_rows(source, rows, outc, dst_rows, stage_maps[part],
+                          order=self._order, fill_mode=self._fill_mode,
+                          cval=self._cval)
+                copied = True
+                continue
+            if not copied:
+                outc[dst] = Xc[src_rows]
+                copied = True
+            block = outc[dst]
+            if kind == "pointwise":
+                ops = [op for op in ops if op.acts_on(draws)]
+                if not ops:
+                    continue
+                work = block.astype(_work_dtype(block.dtype))
+                for op in ops:
+                    op.apply_pointwise(work, draws, part)
+                outc[dst] = cast_like(work, block.dtype)
+            else:
+                (op,) = ops
+                outc[dst] = op.apply_samples(block, draws, part)
+        if not copied:
+            outc[dst] = Xc[src_rows]
+
+
+def _as_slice(rows):
+    """``rows`` as a slice when they are consecutive and increasing."""
+    if len(rows) and rows[-1] - rows[0] == len(rows) - 1 and np.all(
+            np.diff(rows) == 1):
+        return slice(int(rows[0]), int(rows[-1]) + 1)
+    return rows
+
+
+def _work_dtype(dtype):
+    """float32 holds every uint8/int16 value exactly; wider integers and float64
+    need float64 for the arithmetic to leave them intact."""
+    wide = dtype == np.float64 or (dtype.kind in "iu" and dtype.itemsize >= 4)
+    return np.float64 if wide else np.float32
+
+
+def _fuse(operations):
+    """Group consecutive geometric and consecutive pointwise operations."""
+    stages = []
+    for op in operations:
+        if op.kind not in ("geometric", "pointwise", "sample"):
+            raise ValueError(f"Unknown operation kind {op.kind!r} of {op!r}.")
+        if stages and op.kind != "sample" and stages[-1][0] == op.kind:
+            stages[-1][1].append(op)
+        else:
+            stages.append((op.kind, [op]))
+    return tuple((kind, tuple(ops)) for kind, ops in stages)
