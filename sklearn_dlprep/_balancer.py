@@ -184,7 +184,7 @@ class BalancingResampler(BaseSampler):
         fit checks and fit_resample uses."""
         labels = _class_labels(y)
         plan = None if self.augmenter is None else clone(self.augmenter).make_plan(
-            X.shape)
+            X.shape, X.dtype)
         return labels, plan, self._target_counts(labels)
 
     def _fit_resample(self, X, y):

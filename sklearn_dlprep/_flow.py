@@ -37,7 +37,7 @@ class ArrayFlow:
         # The checks of augment(): a memmap is neither copied nor loaded, only read
         # once for NaN (a float sum, no mask of its size).
         X = validate_samples(None, X)
-        self._plan = augmenter.make_plan(X.shape)
+        self._plan = augmenter.make_plan(X.shape, X.dtype)
         if y is not None:
             y = np.asarray(y)
             if y.ndim == 0 or y.shape[0] != X.shape[0]:

@@ -28,6 +28,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import get_tags
 
 import sklearn_dlprep
+from sklearn_dlprep.operations import Operation
 from sklearn_dlprep.utils import _memory
 
 N_SAMPLES = 12
@@ -67,7 +68,14 @@ def _frame_with(column, values):
 
 PUBLIC = {name: getattr(sklearn_dlprep, name) for name in sklearn_dlprep.__all__}
 ESTIMATORS = [obj for obj in PUBLIC.values()
-              if inspect.isclass(obj) and issubclass(obj, BaseEstimator)]
+              if inspect.isclass(obj) and issubclass(obj, BaseEstimator)
+              and not issubclass(obj, Operation)]  # operations act inside Compose
+# What a class needs to be constructed at all.
+REQUIRED_ARGS = {
+    "Compose": lambda: {"steps": [("flip", sklearn_dlprep.RandomFlip("horizontal")),
+                                  ("light", sklearn_dlprep.RandomBrightness(
+                                      0.1, value_range=(-1e3, 1e3)))]},
+}
 FUNCTIONS = [obj for obj in PUBLIC.values()
              if not inspect.isclass(obj) and callable(obj)]
 
@@ -85,12 +93,13 @@ def _variants():
     a class that takes an augmenter also without one."""
     variants = []
     for cls in ESTIMATORS:
-        names = cls().get_params(deep=False)
+        required = REQUIRED_ARGS.get(cls.__name__, dict)
+        names = cls(**required()).get_params(deep=False)
         active = {name: make for name, make in ACTIVE_PARAMS.items() if name in names}
 
-        def factory(cls=cls, active=active, **overrides):
-            return cls(**{**{name: make() for name, make in active.items()},
-                          **overrides})
+        def factory(cls=cls, active=active, required=required, **overrides):
+            return cls(**{**required(), **{name: make() for name, make in
+                                           active.items()}, **overrides})
 
         variants.append((cls.__name__, factory))
         if "augmenter" in names:

@@ -9,9 +9,16 @@ import inspect
 import pytest
 from imblearn.utils.estimator_checks import estimator_checks_generator
 from sklearn.base import BaseEstimator
-from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils.estimator_checks import (
+    check_get_params_invariance,
+    check_no_attributes_set_in_init,
+    check_parameters_default_constructible,
+    check_set_params,
+    parametrize_with_checks,
+)
 
 import sklearn_dlprep
+from sklearn_dlprep.operations import Operation
 
 # Augmentation preserves any target, so ArrayAugmenter accepts what a balancing
 # sampler must refuse (API.md, Conformance); tests of its own cover those targets.
@@ -23,12 +30,34 @@ ARRAY_AUGMENTER_XFAILS = {
 }
 
 
-def _public_estimator_classes():
+def _public_classes():
     return [
         obj for name in sklearn_dlprep.__all__
         if inspect.isclass(obj := getattr(sklearn_dlprep, name))
         and issubclass(obj, BaseEstimator)
     ]
+
+
+def _public_estimator_classes():
+    """Estimators that are fitted; operations only hold parameters for Compose."""
+    return [cls for cls in _public_classes() if not issubclass(cls, Operation)]
+
+
+def _operation_classes():
+    return [cls for cls in _public_classes() if issubclass(cls, Operation)]
+
+
+# What an operation needs to be constructed (the rest of its parameters default).
+OPERATION_ARGS = {"RandomBrightness": {"factor": 0.2}}
+
+
+def _representative_compose():
+    """A chain with a fused geometric run and a pointwise pass; the brightness
+    range is wide because the checks feed data of any sign and scale."""
+    return sklearn_dlprep.Compose(
+        [("flip", sklearn_dlprep.RandomFlip("horizontal")),
+         ("light", sklearn_dlprep.RandomBrightness(0.1, value_range=(-1e3, 1e3)))],
+        random_state=0)
 
 
 def _seeded(estimator):
@@ -41,7 +70,9 @@ def _seeded(estimator):
 
 def _instances():
     """Default instances, plus configurations that exercise real augmentation."""
-    instances = [_seeded(cls()) for cls in _public_estimator_classes()]
+    instances = [_seeded(cls()) for cls in _public_estimator_classes()
+                 if cls is not sklearn_dlprep.Compose]
+    instances.append(_representative_compose())
     augmenter = sklearn_dlprep.ArrayAugmenter
     instances.append(augmenter(width_shift_range=0.2, zoom_range=0.1,
                                horizontal_flip=True, noise_std=0.01, n_copies=2,
@@ -54,7 +85,7 @@ def _instances():
 
 
 def _expected_failures(estimator):
-    if isinstance(estimator, sklearn_dlprep.ArrayAugmenter):
+    if isinstance(estimator, (sklearn_dlprep.ArrayAugmenter, sklearn_dlprep.Compose)):
         return ARRAY_AUGMENTER_XFAILS
     return {}
 
@@ -63,7 +94,7 @@ def test_every_public_estimator_is_checked():
     """The discovery finds the public estimators named in API.md."""
     names = {cls.__name__ for cls in _public_estimator_classes()}
     assert names == {"ArrayAugmenter", "BalancingResampler", "ChannelStandardizer",
-                     "SampleStandardizer", "ZCAWhitener"}
+                     "Compose", "SampleStandardizer", "ZCAWhitener"}
 
 
 @parametrize_with_checks(_instances(), expected_failed_checks=_expected_failures)
@@ -101,3 +132,16 @@ def _imblearn_checks():
 def test_imblearn_compatible_sampler(estimator, check):
     """imbalanced-learn's sampler checks."""
     check(estimator)
+
+
+OPERATION_CHECKS = [check_parameters_default_constructible, check_get_params_invariance,
+                    check_set_params, check_no_attributes_set_in_init]
+
+
+@pytest.mark.parametrize("check", OPERATION_CHECKS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", _operation_classes(), ids=lambda c: c.__name__)
+def test_operations_are_clean_parameter_holders(cls, check):
+    """Operations only hold parameters: scikit-learn's checks of construction,
+    get_params and set_params pass, so clone and GridSearchCV work on them."""
+    operation = cls(**OPERATION_ARGS.get(cls.__name__, {}))
+    check(cls.__name__, operation)

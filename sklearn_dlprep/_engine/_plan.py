@@ -13,7 +13,9 @@ Operations are small objects with a ``kind`` and a ``draw``:
 - a ``"geometric"`` operation has ``inverse_maps(draws, height, width)``: the
   ``(n, 2, 3)`` maps in (x=column, y=row) order from output pixel to source
   position. Consecutive geometric operations are fused into one warp by composing
-  their maps, so a sample is interpolated once;
+  their maps, so a sample is interpolated once. An operation may carry
+  ``warp_settings = (fill_mode, cval, order)``; only operations with the same
+  settings (or none: flips, exact shifts) fuse;
 - a ``"pointwise"`` operation has ``apply_pointwise(work, draws, part)``, changing
   in place a floating-point block ``(k, H, W, C)`` of samples ``part`` of the draw,
   and ``acts_on(draws)``, False when the draw leaves every value unchanged.
@@ -78,7 +80,7 @@ class Plan:
     def stages(self):
         """Kinds of the fused stages, in order (``"geometric"``, ``"pointwise"``,
         ``"sample"``): what :meth:`apply` does to every sample."""
-        return tuple(kind for kind, _ in self._stages)
+        return tuple(kind for kind, _, _ in self._stages)
 
     def draw(self, n_samples, rng):
         """Draw the values of every operation for ``n_samples`` samples.
@@ -130,7 +132,7 @@ class Plan:
         maps = [compose_inverse_maps([op.inverse_maps(draws, height, width)
                                       for op in ops])
                 if kind == "geometric" else None
-                for kind, ops in self._stages]
+                for kind, ops, _ in self._stages]
 
         chunk = max(1, CHUNK_BYTES // max(1, Xc[:1].nbytes))
         n_jobs = effective_n_jobs(self._n_jobs)
@@ -155,15 +157,16 @@ class Plan:
         # Consecutive destination rows are a slice: a view, not a gathered copy.
         dst = _as_slice(dst_rows)
         copied = False  # whether out[dst] holds the samples yet
-        for (kind, ops), stage_maps in zip(self._stages, maps):
+        for (kind, ops, settings), stage_maps in zip(self._stages, maps):
             if kind == "geometric":
                 if copied:  # a warp after another stage reads its own output
                     source, rows = outc[dst].copy(), np.arange(len(dst_rows))
                 else:
                     source, rows = Xc, src_rows
+                fill_mode, cval, order = settings or (self._fill_mode, self._cval,
+                                                      self._order)
                 warp_rows(source, rows, outc, dst_rows, stage_maps[part],
-                          order=self._order, fill_mode=self._fill_mode,
-                          cval=self._cval)
+                          order=order, fill_mode=fill_mode, cval=cval)
                 copied = True
                 continue
             if not copied:
@@ -201,13 +204,19 @@ def _work_dtype(dtype):
 
 
 def _fuse(operations):
-    """Group consecutive geometric and consecutive pointwise operations."""
+    """Group consecutive geometric operations of compatible warp settings, and
+    consecutive pointwise operations, into stages ``(kind, ops, settings)``."""
     stages = []
     for op in operations:
         if op.kind not in ("geometric", "pointwise", "sample"):
             raise ValueError(f"Unknown operation kind {op.kind!r} of {op!r}.")
+        settings = getattr(op, "warp_settings", None)
         if stages and op.kind != "sample" and stages[-1][0] == op.kind:
-            stages[-1][1].append(op)
-        else:
-            stages.append((op.kind, [op]))
-    return tuple((kind, tuple(ops)) for kind, ops in stages)
+            kind, ops, group_settings = stages[-1]
+            if settings is None or group_settings is None or settings == \
+                    group_settings:
+                ops.append(op)
+                stages[-1] = (kind, ops, group_settings or settings)
+                continue
+        stages.append((op.kind, [op], settings))
+    return tuple((kind, tuple(ops), settings) for kind, ops, settings in stages)

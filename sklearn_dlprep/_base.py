@@ -1,0 +1,337 @@
+"""What every augmenter of the package shares: the sampler API over an engine plan.
+
+An augmenter is a set of parameters that resolves, for the data at hand, into an
+engine plan (``make_plan``). Everything else — ``fit_resample``, ``augment``,
+``sample_params``, ``apply_params``, ``flow`` — is written once here in terms of
+that plan, so ``ArrayAugmenter`` (Keras' ``ImageDataGenerator`` parameters) and
+``Compose`` (a list of operations) differ only in how they build it.
+"""
+
+# Authors: sklearn-dlprep developers
+# License: BSD-3-Clause
+
+import numpy as np
+from imblearn.base import BaseSampler
+from sklearn.utils.multiclass import type_of_target
+
+from .utils._containers import ResampledContainer, like_input
+from .utils._memory import check_allocation
+from .utils._random import make_generator
+from .utils._validation import validate_samples
+
+
+class BaseAugmenter(BaseSampler):
+    """Base class of the augmenters: the sampler API over an engine plan.
+
+    Subclasses implement ``make_plan(X_shape, dtype)`` and
+    ``check_draws(params, n_samples, plan)``; they have the parameters
+    ``n_copies``, ``keep_original``, ``shuffle`` and ``random_state``.
+    """
+
+    _sampling_type = "bypass"
+
+    def fit(self, X, y):
+        """Validate ``X`` and ``y`` and the parameters; augmentation needs no fit.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features) or \
+                (n_samples, *sample_shape)
+            Samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets: class labels or continuous values.
+
+        Returns
+        -------
+        self : object
+            The validated augmenter.
+        """
+        X, y = self._validate_fit_data(X, y)
+        self.make_plan(X.shape, X.dtype)
+        self.sampling_strategy_ = self._strategy_report(y)
+        return self
+
+    def fit_resample(self, X, y):
+        """Return the original samples followed by ``n_copies`` augmented copies.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features) or \
+                (n_samples, *sample_shape)
+            Samples. Scipy sparse matrices are refused.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets: class labels or continuous values; they follow their rows.
+
+        Returns
+        -------
+        X_resampled : {ndarray, DataFrame, list}
+            ``n_samples * (n_copies + keep_original)`` samples, in the layout,
+            dtype and container of ``X``.
+        y_resampled : {ndarray, Series, DataFrame, list}
+            The targets of the returned rows, in the container of ``y``.
+        """
+        # imbalanced-learn's fit_resample would refuse a continuous or single-class
+        # y, which augmentation preserves (API.md, Conformance): the containers
+        # are wrapped here instead.
+        container = ResampledContainer(X, y)
+        X, y = self._validate_fit_data(X, y)
+        return container.wrap(*self._fit_resample(X, y))
+
+    def _fit_resample(self, X, y):
+        plan = self.make_plan(X.shape, X.dtype)
+        rng = make_generator(self.random_state)
+
+        n_samples = X.shape[0]
+        n_kept = n_samples if self.keep_original else 0
+        n_augmented = n_samples * self.n_copies
+        n_out = n_kept + n_augmented
+        check_allocation(n_out * X[:1].nbytes, "fit_resample's output",
+                         "Lower n_copies, or use flow() to augment batch by batch.")
+        source = np.concatenate([np.arange(n_kept), np.tile(np.arange(n_samples),
+                                                             self.n_copies)])
+        draws = plan.draw(n_augmented, rng)
+        position = np.arange(n_out)
+        if self.shuffle:
+            position = rng.permutation(n_out)
+
+        out = np.empty((n_out,) + X.shape[1:], dtype=X.dtype)
+        out[position[:n_kept]] = X[:n_kept]
+        plan.apply(X, source[n_kept:], out, position[n_kept:], draws)
+
+        sample_indices = np.empty(n_out, dtype=np.intp)
+        sample_indices[position] = source
+        self.sample_indices_ = sample_indices
+        self.sampling_strategy_ = self._strategy_report(y)
+        return out, y[sample_indices]
+
+    def sample_params(self, X, random_state=None):
+        """Draw one set of random transform values per sample of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, *sample_shape)
+            Only its shape is read: the number of samples, and the sizes that turn
+            fractional shifts into pixels.
+        random_state : int, RandomState instance, Generator or None, default=None
+            Seeds this draw; ``None`` uses the estimator's ``random_state``.
+
+        Returns
+        -------
+        params : dict
+            Arrays of length ``n_samples`` under Keras' key names ``theta``,
+            ``tx``, ``ty``, ``shear``, ``zx``, ``zy``, ``flip_horizontal``,
+            ``flip_vertical``, ``channel_shift_intensity``, ``brightness`` (``None``
+            when not enabled, as in Keras), plus ``noise_std`` and ``noise_seed``
+            (``None`` without noise). ``tx`` moves content along the columns and
+            ``ty`` along the rows, in pixels.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_dlprep import ArrayAugmenter
+        >>> X = np.zeros((3, 10, 20))
+        >>> params = ArrayAugmenter(width_shift_range=0.5).sample_params(X, 0)
+        >>> bool(np.all(np.abs(params["tx"]) <= 10)), params["ty"].tolist()
+        (True, [0.0, 0.0, 0.0])
+        """
+        plan = self.make_plan(np.shape(X), getattr(X, "dtype", None))
+        if random_state is None:
+            random_state = self.random_state
+        return plan.draw(np.shape(X)[0], make_generator(random_state))
+
+    def apply_params(self, X, params):
+        """Apply drawn transform values, one set per sample of ``X``.
+
+        Deterministic: the same ``X`` and ``params`` give the same result. Use it
+        to replay one draw on a second array, such as a segmentation mask (with an
+        augmenter of ``interpolation_order=0``, and the intensity keys
+        ``channel_shift_intensity``, ``brightness`` and ``noise_std`` set to None).
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features) or \
+                (n_samples, *sample_shape)
+            Samples.
+        params : dict
+            As returned by :meth:`sample_params`; a key that is absent or ``None``
+            is not applied.
+
+        Returns
+        -------
+        X_augmented : {ndarray, DataFrame}
+            Same shape, dtype and container as ``X``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_dlprep import ArrayAugmenter
+        >>> image = np.arange(12.0).reshape(1, 3, 4)
+        >>> ArrayAugmenter().apply_params(image, {"tx": [1.0]})[0]
+        array([[ 1.,  2.,  3.,  3.],
+               [ 5.,  6.,  7.,  7.],
+               [ 9., 10., 11., 11.]])
+        """
+        X_val = validate_samples(None, X)
+        plan = self.make_plan(X_val.shape, X_val.dtype)
+        draws = self.check_draws(params, X_val.shape[0], plan)
+        return self._apply_to_all(X, X_val, plan, draws)
+
+    def augment(self, X, random_state=None):
+        """Return one augmented version of every sample of ``X``.
+
+        Same as ``apply_params(X, sample_params(X, random_state))``.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features) or \
+                (n_samples, *sample_shape)
+            Samples.
+        random_state : int, RandomState instance, Generator or None, default=None
+            Seeds this draw; ``None`` uses the estimator's ``random_state``.
+
+        Returns
+        -------
+        X_augmented : {ndarray, DataFrame}
+            Same shape, dtype and container as ``X``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_dlprep import ArrayAugmenter
+        >>> images = np.random.default_rng(0).integers(0, 256, (16, 32, 32, 3),
+        ...                                            dtype=np.uint8)
+        >>> augmenter = ArrayAugmenter(rotation_range=40, width_shift_range=0.2,
+        ...                            horizontal_flip=True, random_state=0)
+        >>> out = augmenter.augment(images)
+        >>> out.shape, out.dtype
+        ((16, 32, 32, 3), dtype('uint8'))
+        >>> bool(np.array_equal(out, augmenter.augment(images)))  # int seed
+        True
+        """
+        X_val = validate_samples(None, X)
+        plan = self.make_plan(X_val.shape, X_val.dtype)
+        if random_state is None:
+            random_state = self.random_state
+        draws = plan.draw(X_val.shape[0], make_generator(random_state))
+        return self._apply_to_all(X, X_val, plan, draws)
+
+    def flow(self, X, y=None, batch_size=32, shuffle=True, balance=False,
+             random_state=None):
+        """Iterate over augmented batches, afresh every epoch.
+
+        Each pass over the returned object is one epoch: rows are (optionally)
+        shuffled, batched, and each batch augmented as it is yielded, so the
+        augmented dataset is never held in memory; ``X`` may be a numpy memmap.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, *sample_shape)
+            Samples, possibly a ``numpy.memmap``: it is not copied. Float samples
+            are scanned once for NaN and infinity, which are refused as everywhere
+            else, by a reduction that reads ``X`` without allocating its size.
+        y : array-like of shape (n_samples,), default=None
+            Targets. Without ``y`` the batches are arrays, not pairs.
+        batch_size : int, default=32
+            Rows per batch; the last batch of an epoch may be smaller.
+        shuffle : bool, default=True
+            Whether to visit the rows in a new random order every epoch.
+        balance : bool, default=False
+            Draw class-balanced batches: each epoch brings every class to the
+            majority class's count, as ``BalancingResampler(sampling_strategy=
+            "auto")`` does (each original used as evenly as possible), and every
+            batch holds the classes in equal numbers, give or take one. Needs
+            class labels.
+        random_state : int, RandomState instance, Generator or None, default=None
+            Seeds the epochs; ``None`` uses the estimator's ``random_state``. With
+            an int, epoch ``k`` is the same from one run to the next, and every
+            epoch differs from the others.
+
+        Returns
+        -------
+        batches : iterable
+            Iterable over ``(X_batch, y_batch)`` (or ``X_batch`` without ``y``),
+            with ``len()`` batches per epoch.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_dlprep import ArrayAugmenter
+        >>> X = np.random.default_rng(0).random((100, 28, 28, 1), dtype=np.float32)
+        >>> y = np.arange(100) % 10
+        >>> batches = ArrayAugmenter(rotation_range=10).flow(X, y, batch_size=32)
+        >>> len(batches)
+        4
+        >>> for X_batch, y_batch in batches:
+        ...     pass  # one training step
+        >>> X_batch.shape, y_batch.shape
+        ((4, 28, 28, 1), (4,))
+        """
+        from ._flow import ArrayFlow
+
+        if random_state is None:
+            random_state = self.random_state
+        return ArrayFlow(self, X, y, batch_size=batch_size, shuffle=shuffle,
+                         balance=balance, random_state=random_state)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        tags.input_tags.allow_nan = False
+        tags.sampler_tags.sample_indices = True
+        tags.target_tags.single_output = False
+        tags.non_deterministic = self.random_state is None
+        return tags
+
+    def make_plan(self, X_shape, dtype):
+        """Check the parameters against data of this shape; return its engine plan.
+
+        The plan is what every consumer of an augmenter (``fit_resample``,
+        :class:`BalancingResampler`, flows, meta-estimators) hands samples to: it
+        owns every resolved value, ``draw(n, rng)`` draws the values of ``n``
+        samples (what :meth:`sample_params` returns) and
+        ``apply(X, src_rows, out, dst_rows, draws)`` writes the results. Not needed
+        for ordinary use.
+
+        Parameters
+        ----------
+        X_shape : tuple of int
+            Shape of the data, ``(n_samples, n_features)`` or
+            ``(n_samples, *sample_shape)``.
+        dtype : numpy dtype or None
+            Its dtype (``None`` when only draws are wanted).
+
+        Returns
+        -------
+        plan : Plan
+            Immutable; safe to share between threads.
+        """
+        raise NotImplementedError
+
+    def check_draws(self, params, n_samples, plan):
+        """Validate draws given to :meth:`apply_params` for ``n_samples`` samples."""
+        raise NotImplementedError
+
+    # Helpers of the public methods ----------------------------------------------
+
+    def _validate_fit_data(self, X, y):
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None."
+            )
+        return validate_samples(self, X, y, reset=True)
+
+    def _strategy_report(self, y):
+        if type_of_target(y) not in ("binary", "multiclass"):
+            return {}
+        classes, counts = np.unique(y, return_counts=True)
+        return {cls: int(count) * self.n_copies for cls, count in zip(classes, counts)}
+
+    def _apply_to_all(self, X, X_val, plan, draws):
+        """Augment every row of validated ``X_val``; return it in ``X``'s container."""
+        check_allocation(X_val.nbytes, "the augmented copy of X",
+                         "Augment X in batches, e.g. with flow().")
+        out = np.empty_like(X_val)
+        rows = np.arange(X_val.shape[0])
+        plan.apply(X_val, rows, out, rows, draws)
+        return like_input(out, X, keep_dtypes=True)
