@@ -79,18 +79,27 @@ def _constant_mask(var, mean, n_values):
     return var <= upper_bound
 
 
-def _check_fitted_shape(estimator, X):
-    """The fitted sample shape, checked against an N-d ``X``."""
-    fitted_shape = estimator._sample_shape
-    if X.ndim > 2 and X.shape[1:] != fitted_shape:
-        axes = ", ".join(str(d) for d in fitted_shape)
+def _resolve_layout(estimator, X):
+    """The layout of ``X`` from the estimator's layout parameters."""
+    return resolve_layout(X.shape, estimator.sample_shape, estimator.spatial_ndim,
+                          estimator.data_format)
+
+
+def _fitted_layout(estimator, X):
+    """The layout resolved at fit time, checked against ``X``.
+
+    A 2-D ``X`` is read with the fitted sample shape; an N-d ``X`` must have it.
+    """
+    fitted = estimator._layout
+    if X.ndim > 2 and X.shape[1:] != fitted.sample_shape:
+        axes = ", ".join(str(d) for d in fitted.sample_shape)
         raise ValueError(
             f"X has samples of shape {X.shape[1:]} but {type(estimator).__name__} "
-            f"was fitted on samples of shape {fitted_shape}; pass X of shape "
+            f"was fitted on samples of shape {fitted.sample_shape}; pass X of shape "
             f"(n_samples, {axes}) or flattened to (n_samples, "
             f"{estimator.n_features_in_})."
         )
-    return fitted_shape
+    return fitted
 
 
 class ChannelStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -118,17 +127,23 @@ class ChannelStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
         Shape of one sample when ``X`` is 2-D ``(n_samples, n_features)``, such as
         ``(28, 28)`` or ``(32, 32, 3)``. ``None`` takes it from an N-d ``X``;
         a 2-D ``X`` is then a batch of 1-D signals with a single channel, hence
-        standardized with one global mean and std. A sample of rank 3 is an image
-        ``(H, W, C)`` with channels last; rank 1 or 2 has one channel. For one
-        statistic per channel of a multichannel signal ``(T, C)``, describe it as
-        an image of height 1: ``sample_shape=(1, T, C)`` for 2-D ``X``, or ``X``
-        reshaped to ``(n_samples, 1, T, C)``.
+        standardized with one global mean and std.
 
     with_mean : bool, default=True
         Subtract the channel means.
 
     with_std : bool, default=True
         Divide by the channel standard deviations.
+
+    spatial_ndim : {1, 2} or None, default=None
+        Number of spatial axes of a sample; ``None`` means ``min(rank, 2)``: a
+        sample of rank 3 is an image with a channel axis, rank 1 or 2 has a single
+        channel. Use 1 for multichannel signals ``(T, C)``, which then get one
+        statistic per channel.
+
+    data_format : {"channels_last", "channels_first"}, default="channels_last"
+        Where the channel axis of a sample lies (``"channels_first"`` reads
+        PyTorch's ``(C, H, W)``). Statistics are per channel whichever it is.
 
     Attributes
     ----------
@@ -184,10 +199,13 @@ class ChannelStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
     True
     """
 
-    def __init__(self, sample_shape=None, with_mean=True, with_std=True):
+    def __init__(self, sample_shape=None, with_mean=True, with_std=True, *,
+                 spatial_ndim=None, data_format="channels_last"):
         self.sample_shape = sample_shape
         self.with_mean = with_mean
         self.with_std = with_std
+        self.spatial_ndim = spatial_ndim
+        self.data_format = data_format
 
     def _check_params(self):
         for name in ("with_mean", "with_std"):
@@ -211,7 +229,7 @@ class ChannelStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
         self : ChannelStandardizer
             Fitted scaler.
         """
-        for attribute in ("n_samples_seen_", "mean_", "var_", "scale_"):
+        for attribute in ("n_samples_seen_", "mean_", "var_", "scale_", "_layout"):
             if hasattr(self, attribute):
                 delattr(self, attribute)
         return self.partial_fit(X, y)
@@ -239,10 +257,9 @@ class ChannelStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
         first_call = not hasattr(self, "n_samples_seen_")
         X = validate_samples(self, X, reset=first_call)
         if first_call:
-            layout = resolve_layout(X.shape, self.sample_shape, None, "channels_last")
-            self._sample_shape = layout.sample_shape
+            layout = self._layout = _resolve_layout(self, X)
         else:
-            layout = self._layout(X)
+            layout = _fitted_layout(self, X)
         # Every sample holds this many values of each channel.
         positions = layout.n_features // layout.n_channels
         n_values, mean, m2 = self._batch_moments(X, layout)
@@ -310,10 +327,6 @@ class ChannelStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
         scale = self.scale_ if self.with_std else ones
         return offset, scale
 
-    def _layout(self, X):
-        sample_shape = _check_fitted_shape(self, X)
-        return resolve_layout(X.shape, sample_shape, None, "channels_last")
-
     @staticmethod
     def _batch_moments(X, layout):
         """Count, mean and sum of squared deviations of each channel of ``X``."""
@@ -339,7 +352,7 @@ class ChannelStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
 
     def _apply(self, X, offset, scale, inverse=False):
         """``(x - offset) / scale``, or ``x * scale + offset`` when ``inverse``."""
-        layout = self._layout(X)
+        layout = _fitted_layout(self, X)
         offset = _per_feature(offset, layout)
         scale = _per_feature(scale, layout)
 
@@ -425,6 +438,14 @@ class SampleStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         only checked against ``n_features``, since the statistics run over the
         whole sample whatever its layout. ``None`` takes it from ``X``.
 
+    spatial_ndim : {1, 2} or None, default=None
+        Number of spatial axes of a sample (``None`` means ``min(rank, 2)``);
+        checked against the data as for the other estimators of the package.
+
+    data_format : {"channels_last", "channels_first"}, default="channels_last"
+        Where the channel axis of a sample lies. The statistics run over every
+        value of a sample, so the result is the same for either.
+
     Attributes
     ----------
     n_features_in_ : int
@@ -456,12 +477,15 @@ class SampleStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
            [ 0.   ,  0.   ,  0.   ,  0.   ]])
     """
 
-    def __init__(self, sample_shape=None):
+    def __init__(self, sample_shape=None, *, spatial_ndim=None,
+                 data_format="channels_last"):
         self.sample_shape = sample_shape
+        self.spatial_ndim = spatial_ndim
+        self.data_format = data_format
 
     def _check_params(self, X):
-        # resolve_layout names sample_shape in its TypeError / ValueError.
-        resolve_layout(X.shape, self.sample_shape, None, "channels_last")
+        # resolve_layout names the parameter at fault in its TypeError / ValueError.
+        _resolve_layout(self, X)
 
     def fit(self, X, y=None):
         """Validate ``X`` and record the number of features.
@@ -539,10 +563,24 @@ class ZCAWhitener(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     epsilon : float, default=1e-6
         Added to every eigenvalue before the inverse square root; must be > 0.
 
+    sample_shape : tuple of int or None, default=None
+        Shape of one sample when ``X`` is 2-D ``(n_samples, n_features)``, checked
+        against ``n_features``. ``None`` takes it from ``X``.
+
+    spatial_ndim : {1, 2} or None, default=None
+        Number of spatial axes of a sample (``None`` means ``min(rank, 2)``);
+        checked against the data as for the other estimators of the package.
+
+    data_format : {"channels_last", "channels_first"}, default="channels_last"
+        Where the channel axis of a sample lies. Whitening acts on the flattened
+        sample; its result does not depend on the order of the features, so the
+        same images in either layout give the same output, re-laid-out.
+
     Attributes
     ----------
     mean_ : ndarray of shape (n_features_in_,)
-        Mean of each feature over the training samples, in float64.
+        Mean of each feature over the training samples, in float64, in the order
+        of the features of ``X`` (a sample flattened in its own layout).
 
     whitening_ : ndarray of shape (n_features_in_, n_features_in_)
         The symmetric whitening matrix ``W``, in float64.
@@ -589,8 +627,12 @@ class ZCAWhitener(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     True
     """
 
-    def __init__(self, epsilon=1e-6):
+    def __init__(self, epsilon=1e-6, *, sample_shape=None, spatial_ndim=None,
+                 data_format="channels_last"):
         self.epsilon = epsilon
+        self.sample_shape = sample_shape
+        self.spatial_ndim = spatial_ndim
+        self.data_format = data_format
 
     def _check_params(self):
         if isinstance(self.epsilon, bool):
@@ -625,7 +667,7 @@ class ZCAWhitener(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         X = validate_samples(self, X, reset=True)
         n_samples, n_features = X.shape[0], self.n_features_in_
         self._check_memory(n_features)
-        self._sample_shape = X.shape[1:]
+        self._layout = _resolve_layout(self, X)
 
         # Two passes (mean, then covariance of the centred data) rather than the
         # one-pass E[xx^T] - mean mean^T, which cancels catastrophically when the
@@ -711,7 +753,7 @@ class ZCAWhitener(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def _apply(self, X, function):
         """``function`` on float64 blocks of flattened rows, into a new array."""
-        _check_fitted_shape(self, X)
+        _fitted_layout(self, X)
         return _map_rows(self, X, function)
 
     def __sklearn_tags__(self):

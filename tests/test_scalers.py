@@ -239,6 +239,116 @@ def test_channel_transform_accepts_flat_rows_after_nd_fit():
     assert_array_equal(flat, scaler.transform(X).reshape(len(X), -1))
 
 
+# Layouts: the same images, channels last or first, N-d or flat ---------------------
+
+
+def _same_images_in_four_layouts(X):
+    """``{name: (X in that layout, layout parameters, back to (N, H, W, C))}``."""
+    n_samples, height, width, channels = X.shape
+    first = np.ascontiguousarray(np.moveaxis(X, -1, 1))
+    return {
+        "NHWC": (X, {}, lambda out: out),
+        "NCHW": (first, {"data_format": "channels_first"},
+                 lambda out: np.moveaxis(out, 1, -1)),
+        "flat NHWC": (X.reshape(n_samples, -1), {"sample_shape": X.shape[1:]},
+                      lambda out: out.reshape(X.shape)),
+        "flat NCHW": (first.reshape(n_samples, -1),
+                      {"sample_shape": first.shape[1:],
+                       "data_format": "channels_first"},
+                      lambda out: np.moveaxis(out.reshape(first.shape), 1, -1)),
+    }
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_channel_statistics_do_not_depend_on_layout(dtype):
+    """(N, C, H, W), (N, H, W, C) and both flattened with sample_shape give the
+    same per-channel statistics and the same output, re-laid-out."""
+    X = _images(dtype)
+    reference = ChannelStandardizer().fit(X)
+    expected = reference.transform(X)
+    for name, (X_layout, params, to_nhwc) in _same_images_in_four_layouts(X).items():
+        scaler = ChannelStandardizer(**params).fit(X_layout)
+        assert scaler.mean_.shape == (3,), name
+        assert_allclose(scaler.mean_, reference.mean_, rtol=1e-12, err_msg=name)
+        assert_allclose(scaler.var_, reference.var_, rtol=1e-10, err_msg=name)
+        out = scaler.transform(X_layout)
+        assert out.shape == X_layout.shape and out.dtype == dtype, name
+        assert_allclose(to_nhwc(out), expected, rtol=1e-6, atol=1e-6, err_msg=name)
+        back = scaler.inverse_transform(out)
+        assert_allclose(to_nhwc(back), X, rtol=1e-5, err_msg=name)
+
+
+def test_channels_first_images_get_one_statistic_per_channel():
+    """Channels-first images are standardised per channel, never per column."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(4, 3, 32, 32)) + np.array([1.0, 5.0, 9.0])[:, None, None]
+    scaler = ChannelStandardizer(data_format="channels_first").fit(X)
+    assert scaler.mean_.shape == (3,)
+    assert_allclose(scaler.mean_, X.mean(axis=(0, 2, 3)))
+    assert_allclose(scaler.scale_, X.std(axis=(0, 2, 3)))
+
+
+@pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
+def test_channel_multichannel_signals_with_spatial_ndim_1(data_format):
+    """spatial_ndim=1 reads (T, C) (or (C, T)) signals: one statistic per channel."""
+    signals = _images(shape=(50, 3))
+    if data_format == "channels_first":
+        X, axes = np.moveaxis(signals, -1, 1), (0, 2)
+    else:
+        X, axes = signals, (0, 1)
+    scaler = ChannelStandardizer(spatial_ndim=1, data_format=data_format).fit(X)
+    assert_allclose(scaler.mean_, X.mean(axis=axes))
+    assert_allclose(scaler.scale_, X.std(axis=axes))
+
+
+def test_channel_partial_fit_in_channels_first_equals_fit():
+    """partial_fit on channels-first chunks equals one fit in channels-last."""
+    X = _images(n_samples=30)
+    first = np.moveaxis(X, -1, 1)
+    streamed = ChannelStandardizer(data_format="channels_first")
+    for rows in (slice(0, 11), slice(11, 30)):
+        streamed.partial_fit(first[rows])
+    full = ChannelStandardizer().fit(X)
+    assert_allclose(streamed.mean_, full.mean_, rtol=1e-12)
+    assert_allclose(streamed.var_, full.var_, rtol=1e-10)
+
+
+@pytest.mark.parametrize("Scaler", [SampleStandardizer, ZCAWhitener])
+def test_whole_sample_scalers_do_not_depend_on_layout(Scaler):
+    """SampleStandardizer and ZCAWhitener give the same output, re-laid-out, for
+    the same images in any of the four layouts."""
+    X = _images(n_samples=200, shape=(3, 3, 2))
+    expected = Scaler().fit(X).transform(X)
+    for name, (X_layout, params, to_nhwc) in _same_images_in_four_layouts(X).items():
+        out = Scaler(**params).fit(X_layout).transform(X_layout)
+        assert out.shape == X_layout.shape, name
+        assert_allclose(to_nhwc(out), expected, rtol=1e-7, atol=1e-7, err_msg=name)
+
+
+def test_zca_statistics_follow_the_features_of_x():
+    """ZCA's mean_ is per feature of X, in X's own order: channels-first data gives
+    the channels-last mean_ re-laid-out, and the same eigenvalues."""
+    X = _images(n_samples=200, shape=(3, 3, 2))
+    first = np.moveaxis(X, -1, 1)
+    last_fit = ZCAWhitener().fit(X)
+    first_fit = ZCAWhitener(data_format="channels_first").fit(first)
+    assert_allclose(np.moveaxis(first_fit.mean_.reshape(first.shape[1:]), 0, -1),
+                    last_fit.mean_.reshape(X.shape[1:]), rtol=1e-12)
+    assert_allclose(first_fit.eigenvalues_, last_fit.eigenvalues_, rtol=1e-8)
+
+
+@pytest.mark.parametrize("Scaler", SCALERS)
+@pytest.mark.parametrize("params, match", [
+    ({"data_format": "channels_middle"}, "data_format"),
+    ({"spatial_ndim": 3}, "spatial_ndim"),
+    ({"spatial_ndim": 1}, "spatial_ndim"),  # (H, W, C) is not a signal layout
+])
+def test_bad_layout_parameters_are_refused(Scaler, params, match):
+    """A layout parameter that cannot describe the data is a ValueError naming it."""
+    with pytest.raises(ValueError, match=match):
+        Scaler(**params).fit(_images(n_samples=30, shape=(3, 3, 2)))
+
+
 # SampleStandardizer ---------------------------------------------------------------
 
 
