@@ -6,9 +6,11 @@
 import numbers
 
 import numpy as np
+from imblearn.utils import Substitution
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
-from sklearn.utils import check_scalar
+from sklearn.utils import check_scalar, gen_batches
 from sklearn.utils.validation import check_is_fitted
+from sklearn_compat.base import _fit_context
 
 from .utils._containers import like_input
 from .utils._layout import from_canonical, resolve_layout, to_canonical
@@ -25,6 +27,36 @@ _CHUNK_VALUES = 1 << 22
 # n_features x n_features float64 matrices at its peak.
 _ZCA_MATRICES_AT_PEAK = 5
 
+# The layout parameters, as every estimator of the package reads them. Their values
+# depend on the data (a sample_shape must hold n_features values), so
+# resolve_layout checks them against X; the constraints only check their types.
+_LAYOUT_CONSTRAINTS = {
+    "sample_shape": ["array-like", numbers.Integral, None],
+    "spatial_ndim": [numbers.Integral, None],
+    "data_format": [str],
+}
+
+_LAYOUT_DOCS = {
+    "sample_shape": """sample_shape : tuple of int or None, default=None
+        Shape of one sample when ``X`` is 2-D ``(n_samples, n_features)``, such as
+        ``(28, 28)`` or ``(32, 32, 3)``. ``None`` takes it from an N-d ``X``; the
+        rows of a 2-D ``X`` are then 1-D signals with a single channel.""",
+    "spatial_ndim": """spatial_ndim : {1, 2} or None, default=None
+        Number of spatial axes of a sample; ``None`` means ``min(rank, 2)``: a
+        sample of rank 3 is an image with a channel axis, rank 1 or 2 has a single
+        channel. Use 1 for multichannel signals ``(T, C)``.""",
+    "data_format": """data_format : {"channels_last", "channels_first"}, \
+default="channels_last"
+        Where the channel axis of a sample lies (``"channels_first"`` reads
+        PyTorch's ``(C, H, W)``).""",
+}
+
+_CONTAINER_NOTES = """The output has the input's layout (2-D in, 2-D out; N-d in, N-d out; a
+    DataFrame in, a DataFrame with the same columns and index out) and a floating
+    dtype: float64 and float32 are kept, integer (e.g. uint8) and float16 input
+    give float32. ``set_output(transform="pandas")`` needs 2-D input. The input is
+    never modified."""
+
 
 def _output_dtype(dtype):
     """Floating dtype of the output for an input of ``dtype``.
@@ -38,33 +70,15 @@ def _output_dtype(dtype):
     return np.dtype(np.float32)
 
 
-def _empty_output(estimator, X):
-    """The output for ``X``, once it is known to fit in memory (uint8 data grows
-    fourfold in float32)."""
-    dtype = _output_dtype(X.dtype)
-    check_allocation(X.size * dtype.itemsize, f"{type(estimator).__name__}'s output",
-                     "Transform X in batches of rows.")
-    return np.empty(X.shape, dtype=dtype)
-
-
-def _map_rows(estimator, X, function):
-    """``function`` on float64 blocks of flattened rows of ``X``, written into a new
-    array of ``X``'s shape and the output dtype. Only one float64 block exists at a
-    time, so no float64 copy of the whole dataset is made."""
-    n_samples = X.shape[0]
+def _row_batches(X):
+    """Slices of consecutive rows of ``X`` holding about ``_CHUNK_VALUES`` values."""
     n_features = int(np.prod(X.shape[1:], dtype=np.int64))
-    out = _empty_output(estimator, X)
-    flat_out = out.reshape(n_samples, n_features)
-    for rows in _row_chunks(n_samples, n_features):
-        flat_out[rows] = function(X[rows].reshape(-1, n_features).astype(np.float64))
-    return out
+    return gen_batches(X.shape[0], max(1, _CHUNK_VALUES // max(1, n_features)))
 
 
-def _row_chunks(n_samples, n_features):
-    """Slices of consecutive rows holding about ``_CHUNK_VALUES`` values each."""
-    step = max(1, _CHUNK_VALUES // max(1, n_features))
-    for start in range(0, n_samples, step):
-        yield slice(start, min(start + step, n_samples))
+def _float_rows(X, rows):
+    """Rows of ``X`` flattened to ``(n_rows, n_features)``, as a new float64 block."""
+    return X[rows].reshape(rows.stop - rows.start, -1).astype(np.float64)
 
 
 def _constant_mask(var, mean, n_values):
@@ -79,30 +93,92 @@ def _constant_mask(var, mean, n_values):
     return var <= upper_bound
 
 
-def _resolve_layout(estimator, X):
-    """The layout of ``X`` from the estimator's layout parameters."""
-    return resolve_layout(X.shape, estimator.sample_shape, estimator.spatial_ndim,
-                          estimator.data_format)
+def _per_feature(channel_values, layout):
+    """Spread one value per channel over the flat features of one sample."""
+    canonical = np.broadcast_to(channel_values, (1,) + layout.canonical_shape)
+    return from_canonical(canonical, layout, 2)[0]
 
 
-def _fitted_layout(estimator, X):
-    """The layout resolved at fit time, checked against ``X``.
+def _per_channel(feature_values, layout, reduce=np.add.reduce):
+    """Reduce values given per flat feature of one sample to one per channel."""
+    canonical = to_canonical(feature_values[np.newaxis], layout)
+    return reduce(canonical.reshape(-1, layout.n_channels), axis=0)
 
-    A 2-D ``X`` is read with the fitted sample shape; an N-d ``X`` must have it.
+
+class _ArrayTransformerMixin(OneToOneFeatureMixin, TransformerMixin):
+    """What the scalers share: the sample layout, validation, row blocks in float64,
+    the caller's container and the tags.
+
+    A scaler declares ``_parameter_constraints`` (types, checked once per fit by
+    scikit-learn's machinery through :func:`sklearn_compat.base._fit_context`),
+    puts checks of values that no constraint expresses in ``_check_params``, reads
+    its data through ``_validate_first`` / ``_validate_next``, and computes its
+    outputs with ``_map_samples``.
     """
-    fitted = estimator._layout
-    if X.ndim > 2 and X.shape[1:] != fitted.sample_shape:
-        axes = ", ".join(str(d) for d in fitted.sample_shape)
-        raise ValueError(
-            f"X has samples of shape {X.shape[1:]} but {type(estimator).__name__} "
-            f"was fitted on samples of shape {fitted.sample_shape}; pass X of shape "
-            f"(n_samples, {axes}) or flattened to (n_samples, "
-            f"{estimator.n_features_in_})."
-        )
-    return fitted
+
+    def _check_params(self):
+        """Check parameter values that ``_parameter_constraints`` cannot express."""
+
+    def _validate_first(self, X):
+        """Validate ``X`` at the start of a fit and resolve its layout from the
+        parameters; the layout is kept for every later call."""
+        self._check_params()
+        X = validate_samples(self, X, reset=True)
+        self._layout = resolve_layout(X.shape, self.sample_shape, self.spatial_ndim,
+                                      self.data_format)
+        return X, self._layout
+
+    def _validate_next(self, X):
+        """Validate ``X`` against what the fit saw; return it with its layout.
+
+        A 2-D ``X`` is read with the fitted sample shape; an N-d ``X`` must have it.
+        A scaler that learns nothing and was never fitted reads the layout from its
+        parameters.
+        """
+        X = validate_samples(self, X, reset=False)
+        fitted = getattr(self, "_layout", None)
+        if fitted is None:
+            return X, resolve_layout(X.shape, self.sample_shape, self.spatial_ndim,
+                                     self.data_format)
+        if X.ndim > 2 and X.shape[1:] != fitted.sample_shape:
+            axes = ", ".join(str(d) for d in fitted.sample_shape)
+            raise ValueError(
+                f"X has samples of shape {X.shape[1:]} but {type(self).__name__} "
+                f"was fitted on samples of shape {fitted.sample_shape}; pass X of "
+                f"shape (n_samples, {axes}) or flattened to (n_samples, "
+                f"{self.n_features_in_})."
+            )
+        return X, fitted
+
+    def _map_samples(self, X, function):
+        """``function(block, layout)`` on float64 blocks of flattened rows of ``X``,
+        written into a new array of ``X``'s shape, the output dtype and ``X``'s
+        container. Only one float64 block exists at a time, so no float64 copy of
+        the whole dataset is made; ``function`` may work in place on its block.
+        """
+        X_input = X
+        X, layout = self._validate_next(X)
+        dtype = _output_dtype(X.dtype)
+        # uint8 data grows fourfold in float32: refuse what cannot fit, up front.
+        check_allocation(X.size * dtype.itemsize, f"{type(self).__name__}'s output",
+                         "Transform X in batches of rows.")
+        out = np.empty(X.shape, dtype=dtype)
+        flat_out = out.reshape(X.shape[0], -1)
+        for rows in _row_batches(X):
+            flat_out[rows] = function(_float_rows(X, rows), layout)
+        return like_input(out, X_input)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.sparse = False
+        tags.input_tags.three_d_array = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
 
 
-class ChannelStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+@Substitution(**_LAYOUT_DOCS, container_notes=_CONTAINER_NOTES)
+class ChannelStandardizer(_ArrayTransformerMixin, BaseEstimator):
     """Standardize each channel with one mean and one std over samples and positions.
 
     This is Keras' ``featurewise_center`` and ``featurewise_std_normalization``, and
@@ -123,11 +199,7 @@ class ChannelStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
 
     Parameters
     ----------
-    sample_shape : tuple of int or None, default=None
-        Shape of one sample when ``X`` is 2-D ``(n_samples, n_features)``, such as
-        ``(28, 28)`` or ``(32, 32, 3)``. ``None`` takes it from an N-d ``X``;
-        a 2-D ``X`` is then a batch of 1-D signals with a single channel, hence
-        standardized with one global mean and std.
+    {sample_shape}
 
     with_mean : bool, default=True
         Subtract the channel means.
@@ -135,15 +207,10 @@ class ChannelStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
     with_std : bool, default=True
         Divide by the channel standard deviations.
 
-    spatial_ndim : {1, 2} or None, default=None
-        Number of spatial axes of a sample; ``None`` means ``min(rank, 2)``: a
-        sample of rank 3 is an image with a channel axis, rank 1 or 2 has a single
-        channel. Use 1 for multichannel signals ``(T, C)``, which then get one
-        statistic per channel.
+    {spatial_ndim}
 
-    data_format : {"channels_last", "channels_first"}, default="channels_last"
-        Where the channel axis of a sample lies (``"channels_first"`` reads
-        PyTorch's ``(C, H, W)``). Statistics are per channel whichever it is.
+    {data_format}
+        Statistics are per channel whichever it is.
 
     Attributes
     ----------
@@ -175,11 +242,7 @@ class ChannelStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
 
     Notes
     -----
-    The output has the input's layout (2-D in, 2-D out; N-d in, N-d out; a
-    DataFrame in, a DataFrame with the same columns and index out) and a floating
-    dtype: float64 and float32 are kept, integer (e.g. uint8) and float16 input
-    give float32. ``set_output(transform="pandas")`` needs 2-D input. The input is
-    never modified.
+    {container_notes}
 
     Examples
     --------
@@ -197,7 +260,16 @@ class ChannelStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
     True
     >>> np.allclose(out.std(axis=(0, 1, 2)), 1, atol=1e-5)
     True
+    >>> torch_style = np.moveaxis(images, -1, 1)          # (10, 3, 4, 4)
+    >>> ChannelStandardizer(data_format="channels_first").fit(torch_style).mean_.shape
+    (3,)
     """
+
+    _parameter_constraints: dict = {
+        **_LAYOUT_CONSTRAINTS,
+        "with_mean": ["boolean"],
+        "with_std": ["boolean"],
+    }
 
     def __init__(self, sample_shape=None, with_mean=True, with_std=True, *,
                  spatial_ndim=None, data_format="channels_last"):
@@ -207,12 +279,7 @@ class ChannelStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
         self.spatial_ndim = spatial_ndim
         self.data_format = data_format
 
-    def _check_params(self):
-        for name in ("with_mean", "with_std"):
-            value = getattr(self, name)
-            if not isinstance(value, (bool, np.bool_)):
-                raise TypeError(f"{name} must be a bool, got {value!r}.")
-
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Compute the mean and std of each channel.
 
@@ -234,6 +301,7 @@ class ChannelStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
                 delattr(self, attribute)
         return self.partial_fit(X, y)
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y=None):
         """Update the channel statistics with a batch of samples.
 
@@ -253,16 +321,11 @@ class ChannelStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
         self : ChannelStandardizer
             Fitted scaler.
         """
-        self._check_params()
         first_call = not hasattr(self, "n_samples_seen_")
-        X = validate_samples(self, X, reset=first_call)
-        if first_call:
-            layout = self._layout = _resolve_layout(self, X)
-        else:
-            layout = _fitted_layout(self, X)
+        X, layout = self._validate_first(X) if first_call else self._validate_next(X)
         # Every sample holds this many values of each channel.
         positions = layout.n_features // layout.n_channels
-        n_values, mean, m2 = self._batch_moments(X, layout)
+        n_values, mean, m2 = _channel_moments(X, layout)
         if first_call:
             self.n_samples_seen_ = 0
             old_mean = old_m2 = np.zeros_like(mean)
@@ -296,10 +359,14 @@ class ChannelStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
             Scaled data, float32 unless ``X`` is float64.
         """
         check_is_fitted(self)
-        X_input = X
-        X = validate_samples(self, X, reset=False)
-        out = self._apply(X, *self._offset_and_scale())
-        return like_input(out, X_input)
+        offset, scale = self._offset_and_scale()
+
+        def standardize(block, layout):
+            block -= _per_feature(offset, layout)
+            block /= _per_feature(scale, layout)
+            return block
+
+        return self._map_samples(X, standardize)
 
     def inverse_transform(self, X):
         """Undo :meth:`transform`: multiply by the scale, add the mean.
@@ -315,10 +382,14 @@ class ChannelStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
             Data on the original scale, float32 unless ``X`` is float64.
         """
         check_is_fitted(self)
-        X_input = X
-        X = validate_samples(self, X, reset=False)
-        out = self._apply(X, *self._offset_and_scale(), inverse=True)
-        return like_input(out, X_input)
+        offset, scale = self._offset_and_scale()
+
+        def unstandardize(block, layout):
+            block *= _per_feature(scale, layout)
+            block += _per_feature(offset, layout)
+            return block
+
+        return self._map_samples(X, unstandardize)
 
     def _offset_and_scale(self):
         """Per-channel offset and scale, neutral for what is switched off."""
@@ -327,65 +398,27 @@ class ChannelStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
         scale = self.scale_ if self.with_std else ones
         return offset, scale
 
-    @staticmethod
-    def _batch_moments(X, layout):
-        """Count, mean and sum of squared deviations of each channel of ``X``."""
-        n_channels = layout.n_channels
-        positions = layout.n_features // n_channels
-        n_values = 0
-        mean = np.zeros(n_channels)
-        m2 = np.zeros(n_channels)
-        for rows in _row_chunks(X.shape[0], layout.n_features):
-            # Rows stay flat, so that numpy works along long contiguous lines
-            # rather than along a channel axis of length 3; only the per-feature
-            # sums are regrouped by channel.
-            block = X[rows].reshape(rows.stop - rows.start, -1).astype(np.float64)
-            count = block.shape[0] * positions
-            block_mean = _per_channel(block.sum(axis=0), layout) / count
-            block -= _per_feature(block_mean, layout)
-            np.square(block, out=block)
-            block_m2 = _per_channel(block.sum(axis=0), layout)
-            n_values, mean, m2 = _combine_moments(n_values, mean, m2, count,
-                                                  block_mean, block_m2)
-            del block  # free it before the next one is made: one block at a time
-        return n_values, mean, m2
 
-    def _apply(self, X, offset, scale, inverse=False):
-        """``(x - offset) / scale``, or ``x * scale + offset`` when ``inverse``."""
-        layout = _fitted_layout(self, X)
-        offset = _per_feature(offset, layout)
-        scale = _per_feature(scale, layout)
-
-        def standardize(block):
-            if inverse:
-                block *= scale
-                block += offset
-            else:
-                block -= offset
-                block /= scale
-            return block
-
-        return _map_rows(self, X, standardize)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
-        tags.input_tags.sparse = False
-        tags.input_tags.three_d_array = True
-        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
-        return tags
-
-
-def _per_feature(channel_values, layout):
-    """Spread one value per channel over the flat features of one sample."""
-    canonical = np.broadcast_to(channel_values, (1,) + layout.canonical_shape)
-    return from_canonical(canonical, layout, 2)[0]
-
-
-def _per_channel(feature_values, layout):
-    """Sum values given per flat feature of one sample into one per channel."""
-    canonical = to_canonical(feature_values[np.newaxis], layout)
-    return canonical.reshape(-1, layout.n_channels).sum(axis=0)
+def _channel_moments(X, layout):
+    """Count, mean and sum of squared deviations of each channel of ``X``."""
+    positions = layout.n_features // layout.n_channels
+    n_values = 0
+    mean = np.zeros(layout.n_channels)
+    m2 = np.zeros(layout.n_channels)
+    for rows in _row_batches(X):
+        # Rows stay flat, so that numpy works along long contiguous lines rather
+        # than along a channel axis of length 3; only the per-feature sums are
+        # regrouped by channel.
+        block = _float_rows(X, rows)
+        count = block.shape[0] * positions
+        block_mean = _per_channel(block.sum(axis=0), layout) / count
+        block -= _per_feature(block_mean, layout)
+        np.square(block, out=block)
+        block_m2 = _per_channel(block.sum(axis=0), layout)
+        n_values, mean, m2 = _combine_moments(n_values, mean, m2, count,
+                                              block_mean, block_m2)
+        del block  # free it before the next one is made: one block at a time
+    return n_values, mean, m2
 
 
 def _combine_moments(n_a, mean_a, m2_a, n_b, mean_b, m2_b):
@@ -403,7 +436,7 @@ def _combine_moments(n_a, mean_a, m2_a, n_b, mean_b, m2_b):
     return n, mean, m2
 
 
-def _standardize_rows(block):
+def _standardize_rows(block, layout=None):
     """Each row of a float64 block to mean 0 and std 1, in place."""
     n_features = block.shape[1]
     mean = block.mean(axis=1, keepdims=True)
@@ -415,7 +448,8 @@ def _standardize_rows(block):
     return block
 
 
-class SampleStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+@Substitution(**_LAYOUT_DOCS, container_notes=_CONTAINER_NOTES)
+class SampleStandardizer(_ArrayTransformerMixin, BaseEstimator):
     """Standardize each sample on its own to mean 0 and standard deviation 1.
 
     This is Keras' ``samplewise_center`` with ``samplewise_std_normalization``: the
@@ -433,18 +467,13 @@ class SampleStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    sample_shape : tuple of int or None, default=None
-        Shape of one sample when ``X`` is 2-D ``(n_samples, n_features)``; it is
-        only checked against ``n_features``, since the statistics run over the
-        whole sample whatever its layout. ``None`` takes it from ``X``.
+    {sample_shape}
+        The statistics run over the whole sample whatever its layout, so the
+        layout parameters are only checked against ``X``.
 
-    spatial_ndim : {1, 2} or None, default=None
-        Number of spatial axes of a sample (``None`` means ``min(rank, 2)``);
-        checked against the data as for the other estimators of the package.
+    {spatial_ndim}
 
-    data_format : {"channels_last", "channels_first"}, default="channels_last"
-        Where the channel axis of a sample lies. The statistics run over every
-        value of a sample, so the result is the same for either.
+    {data_format}
 
     Attributes
     ----------
@@ -462,10 +491,8 @@ class SampleStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     Notes
     -----
-    The statistics of each sample are computed in float64, by blocks of rows. The
-    output has the input's layout and a floating dtype: float64 and float32 are
-    kept, integer (e.g. uint8) and float16 input give float32.
-    ``set_output(transform="pandas")`` needs 2-D input. The input is never modified.
+    The statistics of each sample are computed in float64, by blocks of rows.
+    {container_notes}
 
     Examples
     --------
@@ -477,16 +504,15 @@ class SampleStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
            [ 0.   ,  0.   ,  0.   ,  0.   ]])
     """
 
+    _parameter_constraints: dict = dict(_LAYOUT_CONSTRAINTS)
+
     def __init__(self, sample_shape=None, *, spatial_ndim=None,
                  data_format="channels_last"):
         self.sample_shape = sample_shape
         self.spatial_ndim = spatial_ndim
         self.data_format = data_format
 
-    def _check_params(self, X):
-        # resolve_layout names the parameter at fault in its TypeError / ValueError.
-        _resolve_layout(self, X)
-
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Validate ``X`` and record the number of features.
 
@@ -503,8 +529,7 @@ class SampleStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self : SampleStandardizer
             The transformer.
         """
-        X = validate_samples(self, X, reset=True)
-        self._check_params(X)
+        self._validate_first(X)
         return self
 
     def transform(self, X):
@@ -520,22 +545,16 @@ class SampleStandardizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         X_out : ndarray or DataFrame of the same shape as ``X``
             Scaled data, float32 unless ``X`` is float64.
         """
-        X_input = X
-        X = validate_samples(self, X, reset=False)
-        self._check_params(X)
-        return like_input(_map_rows(self, X, _standardize_rows), X_input)
+        return self._map_samples(X, _standardize_rows)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.requires_fit = False
-        tags.input_tags.allow_nan = False
-        tags.input_tags.sparse = False
-        tags.input_tags.three_d_array = True
-        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
 
 
-class ZCAWhitener(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+@Substitution(**_LAYOUT_DOCS, container_notes=_CONTAINER_NOTES)
+class ZCAWhitener(_ArrayTransformerMixin, BaseEstimator):
     """ZCA whitening: decorrelate the features while staying close to the data.
 
     With ``lambda, U`` the eigenvalues and eigenvectors of the covariance of the
@@ -563,18 +582,15 @@ class ZCAWhitener(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     epsilon : float, default=1e-6
         Added to every eigenvalue before the inverse square root; must be > 0.
 
-    sample_shape : tuple of int or None, default=None
-        Shape of one sample when ``X`` is 2-D ``(n_samples, n_features)``, checked
-        against ``n_features``. ``None`` takes it from ``X``.
+    {sample_shape}
+        Whitening acts on the flattened sample, so the layout parameters are
+        only checked against ``X``.
 
-    spatial_ndim : {1, 2} or None, default=None
-        Number of spatial axes of a sample (``None`` means ``min(rank, 2)``);
-        checked against the data as for the other estimators of the package.
+    {spatial_ndim}
 
-    data_format : {"channels_last", "channels_first"}, default="channels_last"
-        Where the channel axis of a sample lies. Whitening acts on the flattened
-        sample; its result does not depend on the order of the features, so the
-        same images in either layout give the same output, re-laid-out.
+    {data_format}
+        The result does not depend on the order of the features: the same
+        images in either layout give the same output, re-laid-out.
 
     Attributes
     ----------
@@ -607,10 +623,8 @@ class ZCAWhitener(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     Notes
     -----
-    Statistics are accumulated in float64 by blocks of rows; the output has the
-    input's layout and a floating dtype: float64 and float32 are kept, integer
-    (e.g. uint8) and float16 input give float32. ``set_output(transform="pandas")``
-    needs 2-D input. The input is never modified.
+    Statistics are accumulated in float64 by blocks of rows.
+    {container_notes}
 
     Examples
     --------
@@ -627,6 +641,11 @@ class ZCAWhitener(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     True
     """
 
+    _parameter_constraints: dict = {
+        "epsilon": [numbers.Real],
+        **_LAYOUT_CONSTRAINTS,
+    }
+
     def __init__(self, epsilon=1e-6, *, sample_shape=None, spatial_ndim=None,
                  data_format="channels_last"):
         self.epsilon = epsilon
@@ -635,13 +654,14 @@ class ZCAWhitener(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self.data_format = data_format
 
     def _check_params(self):
-        if isinstance(self.epsilon, bool):
+        if isinstance(self.epsilon, (bool, np.bool_)):
             raise TypeError(f"epsilon must be a positive float, got {self.epsilon!r}.")
         check_scalar(self.epsilon, "epsilon", numbers.Real, min_val=0,
                      include_boundaries="neither")
         if not np.isfinite(self.epsilon):
             raise ValueError(f"epsilon must be finite, got {self.epsilon!r}.")
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Learn the mean and the whitening matrix.
 
@@ -663,22 +683,27 @@ class ZCAWhitener(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         ValueError
             When the covariance and its eigendecomposition would not fit in memory.
         """
-        self._check_params()
-        X = validate_samples(self, X, reset=True)
+        X, _ = self._validate_first(X)
         n_samples, n_features = X.shape[0], self.n_features_in_
-        self._check_memory(n_features)
-        self._layout = _resolve_layout(self, X)
+        check_allocation(
+            _ZCA_MATRICES_AT_PEAK * n_features**2 * 8,
+            f"ZCAWhitener's covariance of {n_features:,} features and its "
+            "eigendecomposition",
+            "Reduce the number of features: downsample or crop the images, or "
+            "whiten in a PCA basis (sklearn.decomposition.PCA(n_components=..., "
+            "whiten=True)).",
+        )
 
         # Two passes (mean, then covariance of the centred data) rather than the
         # one-pass E[xx^T] - mean mean^T, which cancels catastrophically when the
         # mean is large next to the spread (uint8 images).
         mean = np.zeros(n_features)
-        for rows in _row_chunks(n_samples, n_features):
+        for rows in _row_batches(X):
             mean += X[rows].reshape(-1, n_features).sum(axis=0, dtype=np.float64)
         mean /= n_samples
         covariance = np.zeros((n_features, n_features))
-        for rows in _row_chunks(n_samples, n_features):
-            block = X[rows].reshape(-1, n_features).astype(np.float64)
+        for rows in _row_batches(X):
+            block = _float_rows(X, rows)
             block -= mean
             covariance += block.T @ block
         covariance /= n_samples
@@ -709,12 +734,9 @@ class ZCAWhitener(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             Whitened data, float32 unless ``X`` is float64.
         """
         check_is_fitted(self)
-        X_input = X
-        X = validate_samples(self, X, reset=False)
-        out = self._apply(
-            X, lambda block: (block - self.mean_) @ self.whitening_
+        return self._map_samples(
+            X, lambda block, layout: (block - self.mean_) @ self.whitening_
         )
-        return like_input(out, X_input)
 
     def inverse_transform(self, X):
         """Undo :meth:`transform`: ``X @ inverse(whitening_) + mean_``.
@@ -730,36 +752,11 @@ class ZCAWhitener(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             Data in the original space, float32 unless ``X`` is float64.
         """
         check_is_fitted(self)
-        X_input = X
-        X = validate_samples(self, X, reset=False)
         # The inverse of W is U diag(sqrt(lambda + epsilon)) U^T; applying it
         # through U avoids storing a second n_features x n_features matrix.
         gains = np.sqrt(self.eigenvalues_ + self.epsilon)
         vectors = self.eigenvectors_
-        out = self._apply(
-            X, lambda block: ((block @ vectors) * gains) @ vectors.T + self.mean_
+        return self._map_samples(
+            X, lambda block, layout: ((block @ vectors) * gains) @ vectors.T
+            + self.mean_
         )
-        return like_input(out, X_input)
-
-    def _check_memory(self, n_features):
-        check_allocation(
-            _ZCA_MATRICES_AT_PEAK * n_features**2 * 8,
-            f"ZCAWhitener's covariance of {n_features:,} features and its "
-            "eigendecomposition",
-            "Reduce the number of features: downsample or crop the images, or "
-            "whiten in a PCA basis (sklearn.decomposition.PCA(n_components=..., "
-            "whiten=True)).",
-        )
-
-    def _apply(self, X, function):
-        """``function`` on float64 blocks of flattened rows, into a new array."""
-        _fitted_layout(self, X)
-        return _map_rows(self, X, function)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
-        tags.input_tags.sparse = False
-        tags.input_tags.three_d_array = True
-        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
-        return tags

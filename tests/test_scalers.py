@@ -14,6 +14,7 @@ from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
+from sklearn.utils.estimator_checks import check_param_validation
 from threadpoolctl import threadpool_limits
 
 from sklearn_dlprep import (
@@ -212,7 +213,7 @@ def test_channel_with_std_false_only_centres():
 @pytest.mark.parametrize("bad", ["yes", 1, None])
 def test_channel_rejects_non_bool_flags(bad):
     """with_mean and with_std must be bools; the error names the parameter."""
-    with pytest.raises(TypeError, match="with_std must be a bool"):
+    with pytest.raises(TypeError, match="with_std"):
         ChannelStandardizer(with_std=bad).fit(_images())
 
 
@@ -572,6 +573,23 @@ def test_nan_is_refused_with_row(Scaler):
     X[4, 1] = np.nan
     with pytest.raises(ValueError, match=r"NaN.*\[4\]"):
         Scaler().fit(X)
+
+
+@pytest.mark.parametrize("Scaler", SCALERS)
+def test_every_parameter_is_declared_and_checked(Scaler):
+    """Every parameter has a constraint, and fit refuses a value of the wrong type
+    with an error that names the parameter (scikit-learn's own check)."""
+    check_param_validation(Scaler.__name__, Scaler())
+
+
+@pytest.mark.parametrize("Scaler", SCALERS)
+@pytest.mark.parametrize("param, value", [("sample_shape", "8x8"),
+                                          ("data_format", 1),
+                                          ("spatial_ndim", "2")])
+def test_layout_parameter_of_wrong_type_is_named(Scaler, param, value):
+    """A layout parameter of the wrong type is refused by fit, naming it."""
+    with pytest.raises(TypeError, match=param):
+        Scaler(**{param: value}).fit(_correlated(n_samples=20, n_features=4))
 
 
 @pytest.mark.parametrize("Scaler", SCALERS)
