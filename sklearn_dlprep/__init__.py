@@ -5,7 +5,12 @@
 
 from ._augmenter import ArrayAugmenter
 from ._balancer import BalancingResampler
-from ._scalers import ChannelStandardizer, SampleStandardizer, ZCAWhitener
+from ._scalers import (
+    ChannelMinMaxScaler,
+    ChannelStandardizer,
+    SampleStandardizer,
+    ZCAWhitener,
+)
 from ._split import train_val_test_split
 
 __version__ = "0.1.0.dev0"
@@ -13,6 +18,7 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "ArrayAugmenter",
     "BalancingResampler",
+    "ChannelMinMaxScaler",
     "ChannelStandardizer",
     "SampleStandardizer",
     "ZCAWhitener",

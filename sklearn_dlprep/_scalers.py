@@ -51,7 +51,8 @@ default="channels_last"
         PyTorch's ``(C, H, W)``).""",
 }
 
-_CONTAINER_NOTES = """The output has the input's layout (2-D in, 2-D out; N-d in, N-d out; a
+_CONTAINER_NOTES = """\
+The output has the input's layout (2-D in, 2-D out; N-d in, N-d out; a
     DataFrame in, a DataFrame with the same columns and index out) and a floating
     dtype: float64 and float32 are kept, integer (e.g. uint8) and float16 input
     give float32. ``set_output(transform="pandas")`` needs 2-D input. The input is
@@ -150,14 +151,17 @@ class _ArrayTransformerMixin(OneToOneFeatureMixin, TransformerMixin):
             )
         return X, fitted
 
-    def _map_samples(self, X, function):
+    def _map_samples(self, X, function, check=None):
         """``function(block, layout)`` on float64 blocks of flattened rows of ``X``,
         written into a new array of ``X``'s shape, the output dtype and ``X``'s
         container. Only one float64 block exists at a time, so no float64 copy of
         the whole dataset is made; ``function`` may work in place on its block.
+        ``check(X)``, if given, sees the validated ``X`` before anything is done.
         """
         X_input = X
         X, layout = self._validate_next(X)
+        if check is not None:
+            check(X)
         dtype = _output_dtype(X.dtype)
         # uint8 data grows fourfold in float32: refuse what cannot fit, up front.
         check_allocation(X.size * dtype.itemsize, f"{type(self).__name__}'s output",
@@ -397,6 +401,353 @@ class ChannelStandardizer(_ArrayTransformerMixin, BaseEstimator):
         offset = self.mean_ if self.with_mean else 0.0 * ones
         scale = self.scale_ if self.with_std else ones
         return offset, scale
+
+
+def _check_range(value, name):
+    """``(low, high)`` as floats: two finite numbers, ``low < high``, a finite width."""
+    try:
+        low, high = value
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{name} must be a pair (low, high) of numbers such as (0, 1), got "
+            f"{value!r}."
+        ) from None
+    for bound in (low, high):
+        if not isinstance(bound, numbers.Real) or isinstance(bound, (bool, np.bool_)):
+            raise TypeError(
+                f"{name} must be a pair (low, high) of numbers such as (0, 1), got "
+                f"{value!r}."
+            )
+    low, high = float(low), float(high)
+    if not (np.isfinite(low) and np.isfinite(high)):
+        raise ValueError(f"{name} must have finite bounds, got {value!r}.")
+    if not low < high:
+        raise ValueError(f"{name}=({low:g}, {high:g}) must have low < high.")
+    if not np.isfinite(high - low):
+        raise ValueError(
+            f"{name}=({low:g}, {high:g}) is wider than the float64 range."
+        )
+    return low, high
+
+
+def _values_outside(X, low, high):
+    """How many values of ``X`` lie outside ``[low, high]``, and the range seen.
+
+    ``(0, None, None)`` when none does. Reductions run by blocks of rows in ``X``'s
+    own dtype, so no float64 copy is made; integer dtypes whose whole range fits
+    are not even read.
+    """
+    if X.dtype.kind in "biu":
+        info = (0, 1) if X.dtype.kind == "b" else (np.iinfo(X.dtype).min,
+                                                   np.iinfo(X.dtype).max)
+        if low <= info[0] and info[1] <= high:
+            return 0, None, None
+    seen_min, seen_max = np.inf, -np.inf
+    for rows in _row_batches(X):
+        block = X[rows]
+        seen_min = min(seen_min, float(block.min()))
+        seen_max = max(seen_max, float(block.max()))
+    if low <= seen_min and seen_max <= high:
+        return 0, None, None
+    n_outside = sum(int(np.count_nonzero((X[rows] < low) | (X[rows] > high)))
+                    for rows in _row_batches(X))
+    return n_outside, seen_min, seen_max
+
+
+def _channel_min_max(X, layout):
+    """Minimum and maximum of each channel of ``X``, in float64.
+
+    The reductions run in ``X``'s own dtype (exact), by blocks of rows.
+    """
+    data_min = np.full(layout.n_channels, np.inf)
+    data_max = np.full(layout.n_channels, -np.inf)
+    for rows in _row_batches(X):
+        flat = X[rows].reshape(rows.stop - rows.start, -1)
+        data_min = np.minimum(data_min, _per_channel(flat.min(axis=0), layout,
+                                                     np.minimum.reduce))
+        data_max = np.maximum(data_max, _per_channel(flat.max(axis=0), layout,
+                                                     np.maximum.reduce))
+    return data_min, data_max
+
+
+@Substitution(**_LAYOUT_DOCS, container_notes=_CONTAINER_NOTES)
+class ChannelMinMaxScaler(_ArrayTransformerMixin, BaseEstimator):
+    """Map each channel linearly onto a fixed range, such as ``[0, 1]``.
+
+    Without ``value_range``, :meth:`fit` learns one minimum and one maximum per
+    channel over all samples *and* all positions, and :meth:`transform` maps them
+    onto ``feature_range``. Unlike :class:`~sklearn.preprocessing.MinMaxScaler`,
+    which learns a minimum and maximum per pixel (so a border pixel that is almost
+    always 0 is stretched to the full range by its rare ink), it is one affine map
+    of the intensities of each channel, and images still look like images.
+
+    With ``value_range=(low, high)``, the range the data is known to take (``(0,
+    255)`` for 8-bit images), nothing is learned from the data: the map from
+    ``value_range`` to ``feature_range`` is fixed. It is then Keras'
+    ``rescale=1/255`` (``feature_range=(0, 1)``), or ``X / 127.5 - 1``
+    (``feature_range=(-1, 1)``), Keras 3's ``Rescaling`` and torchvision's
+    ``ToDtype(scale=True)``; since it learns nothing, it may run before the split
+    without leaking anything. Values outside ``value_range`` are an error, unless
+    ``clip=True``.
+
+    Read more in the :ref:`User Guide <scaling>`.
+
+    Parameters
+    ----------
+    feature_range : tuple (low, high), default=(0, 1)
+        The range the data is mapped onto; ``low < high``, both finite.
+
+    value_range : tuple (low, high) or None, default=None
+        The range the data takes, when it is known (``(0, 255)`` for uint8
+        images, ``(0, 1)`` for float images in that range); the map is then
+        fixed. ``None`` learns one range per channel from the data.
+
+    clip : bool, default=False
+        Clip the output to ``feature_range`` at transform time (values outside
+        the fitted range, or outside ``value_range``, then land on its bounds).
+        With ``clip=False`` and a ``value_range``, data outside ``value_range`` is
+        refused with a ``ValueError`` that says how many values fall outside.
+
+    {sample_shape}
+
+    {spatial_ndim}
+
+    {data_format}
+        The ranges are per channel whichever it is.
+
+    Attributes
+    ----------
+    data_min_ : ndarray of shape (n_channels,)
+        Minimum of each channel over the data seen (``value_range[0]`` for every
+        channel when ``value_range`` is given), in float64.
+
+    data_max_ : ndarray of shape (n_channels,)
+        Maximum of each channel over the data seen (``value_range[1]`` when
+        given), in float64.
+
+    data_range_ : ndarray of shape (n_channels,)
+        ``data_max_ - data_min_``.
+
+    scale_ : ndarray of shape (n_channels,)
+        Relative scaling of each channel: ``transform`` is ``X * scale_ + min_``,
+        channel by channel. A constant channel gets the scale of a range of 1, so
+        it maps to ``feature_range[0]`` without a division by zero.
+
+    min_ : ndarray of shape (n_channels,)
+        Offset of each channel (``feature_range[0] - data_min_ * scale_``).
+
+    n_samples_seen_ : int
+        Number of samples seen by :meth:`fit` or every :meth:`partial_fit` since.
+
+    n_features_in_ : int
+        Number of values in one sample.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of the features seen during :meth:`fit`, when ``X`` is a DataFrame
+        with string column names.
+
+    See Also
+    --------
+    ChannelStandardizer : Mean 0 and std 1 per channel.
+    sklearn.preprocessing.MinMaxScaler : One minimum and maximum per feature (pixel).
+
+    Notes
+    -----
+    The map is computed in float64 as ``(X - data_min_) / data_range_ *
+    (high - low) + low``, so with ``value_range=(0, 255)`` and
+    ``feature_range=(0, 1)`` it is ``X / 255`` rounded once to the output dtype.
+    {container_notes}
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_dlprep import ChannelMinMaxScaler
+    >>> images = np.array([[[[0, 10], [255, 20]]], [[[51, 30], [102, 40]]]],
+    ...                   dtype=np.uint8)           # (2, 1, 2, 2): 2 channels
+    >>> scaler = ChannelMinMaxScaler().fit(images)
+    >>> scaler.data_min_, scaler.data_max_
+    (array([ 0., 10.]), array([255.,  40.]))
+    >>> scaler.transform(images)[..., 1].ravel()
+    array([0.        , 0.33333334, 0.6666667 , 1.        ], dtype=float32)
+    >>> fixed = ChannelMinMaxScaler((-1, 1), value_range=(0, 255)).fit(images)
+    >>> fixed.transform(images)[..., 0].ravel()
+    array([-1. ,  1. , -0.6, -0.2], dtype=float32)
+    """
+
+    _parameter_constraints: dict = {
+        "feature_range": ["array-like"],
+        "value_range": ["array-like", None],
+        "clip": ["boolean"],
+        **_LAYOUT_CONSTRAINTS,
+    }
+
+    def __init__(self, feature_range=(0, 1), *, value_range=None, clip=False,
+                 sample_shape=None, spatial_ndim=None, data_format="channels_last"):
+        self.feature_range = feature_range
+        self.value_range = value_range
+        self.clip = clip
+        self.sample_shape = sample_shape
+        self.spatial_ndim = spatial_ndim
+        self.data_format = data_format
+
+    def _check_params(self):
+        self._feature_range = _check_range(self.feature_range, "feature_range")
+        self._value_range = (None if self.value_range is None
+                             else _check_range(self.value_range, "value_range"))
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn the range of each channel, or check ``X`` against ``value_range``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, *sample_shape)
+            Training data.
+
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : ChannelMinMaxScaler
+            Fitted scaler.
+        """
+        for attribute in ("n_samples_seen_", "data_min_", "data_max_", "data_range_",
+                          "scale_", "min_", "_layout"):
+            if hasattr(self, attribute):
+                delattr(self, attribute)
+        return self.partial_fit(X, y)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None):
+        """Update the range of each channel with a batch of samples.
+
+        The ranges after several calls equal those of one :meth:`fit` on the
+        concatenated batches, exactly.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, *sample_shape)
+            A batch of training data, possibly a ``numpy.memmap``.
+
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : ChannelMinMaxScaler
+            Fitted scaler.
+        """
+        first_call = not hasattr(self, "n_samples_seen_")
+        X, layout = self._validate_first(X) if first_call else self._validate_next(X)
+        if self._value_range is not None:
+            if not self.clip:
+                self._refuse_values_outside(X, "fit")
+            data_min = np.full(layout.n_channels, self._value_range[0])
+            data_max = np.full(layout.n_channels, self._value_range[1])
+        else:
+            data_min, data_max = _channel_min_max(X, layout)
+            if not first_call:
+                data_min = np.minimum(data_min, self.data_min_)
+                data_max = np.maximum(data_max, self.data_max_)
+            with np.errstate(over="ignore"):
+                wide = ~np.isfinite(data_max - data_min)
+            if wide.any():
+                channel = int(np.flatnonzero(wide)[0])
+                raise ValueError(
+                    f"Channel {channel} of X spans from {data_min[channel]:g} to "
+                    f"{data_max[channel]:g}, a range wider than float64 can hold; "
+                    "divide X by a power of 2 first."
+                )
+        low, high = self._feature_range
+        data_range = data_max - data_min
+        self.n_samples_seen_ = (0 if first_call else self.n_samples_seen_) + len(X)
+        self.data_min_ = data_min
+        self.data_max_ = data_max
+        self.data_range_ = data_range
+        self.scale_ = (high - low) / np.where(data_range == 0, 1.0, data_range)
+        self.min_ = low - data_min * self.scale_
+        return self
+
+    def transform(self, X):
+        """Map each channel onto ``feature_range``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, *sample_shape)
+            Data to scale.
+
+        Returns
+        -------
+        X_out : ndarray or DataFrame of the same shape as ``X``
+            Scaled data, float32 unless ``X`` is float64.
+
+        Raises
+        ------
+        ValueError
+            With ``value_range`` and ``clip=False``, when ``X`` has values outside
+            ``value_range``.
+        """
+        check_is_fitted(self)
+        low, high = self._feature_range
+        data_range = np.where(self.data_range_ == 0, 1.0, self.data_range_)
+
+        def scale(block, layout):
+            # A division rather than X * scale_ + min_: X / 255 exactly for
+            # value_range=(0, 255), and no overflow for tiny ranges.
+            block -= _per_feature(self.data_min_, layout)
+            block /= _per_feature(data_range, layout)
+            block *= high - low
+            block += low
+            if self.clip:
+                np.clip(block, low, high, out=block)
+            return block
+
+        check = None
+        if self._value_range is not None and not self.clip:
+            def check(X):
+                self._refuse_values_outside(X, "transform")
+        return self._map_samples(X, scale, check)
+
+    def inverse_transform(self, X):
+        """Undo :meth:`transform`: map ``feature_range`` back onto each channel's range.
+
+        Values clipped by ``clip=True`` stay on the bounds of the range.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, *sample_shape)
+            Scaled data.
+
+        Returns
+        -------
+        X_original : ndarray or DataFrame of the same shape as ``X``
+            Data on the original scale, float32 unless ``X`` is float64.
+        """
+        check_is_fitted(self)
+        low, high = self._feature_range
+        data_range = np.where(self.data_range_ == 0, 1.0, self.data_range_)
+
+        def unscale(block, layout):
+            block -= low
+            block /= high - low
+            block *= _per_feature(data_range, layout)
+            block += _per_feature(self.data_min_, layout)
+            return block
+
+        return self._map_samples(X, unscale)
+
+    def _refuse_values_outside(self, X, method):
+        low, high = self._value_range
+        n_outside, seen_min, seen_max = _values_outside(X, low, high)
+        if n_outside:
+            raise ValueError(
+                f"{n_outside:,} of the {X.size:,} values of X passed to {method} "
+                f"lie outside value_range=({low:g}, {high:g}): X holds values from "
+                f"{seen_min:g} to {seen_max:g}. Pass the range the data takes as "
+                "value_range, value_range=None to learn it, or clip=True to clip "
+                "the output."
+            )
 
 
 def _channel_moments(X, layout):

@@ -1,4 +1,5 @@
-"""Tests of ChannelStandardizer, SampleStandardizer and ZCAWhitener."""
+"""Tests of ChannelStandardizer, ChannelMinMaxScaler, SampleStandardizer and
+ZCAWhitener."""
 
 # Authors: sklearn-dlprep developers
 # License: BSD-3-Clause
@@ -14,10 +15,12 @@ from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils.estimator_checks import check_param_validation
 from threadpoolctl import threadpool_limits
 
 from sklearn_dlprep import (
+    ChannelMinMaxScaler,
     ChannelStandardizer,
     SampleStandardizer,
     ZCAWhitener,
@@ -26,7 +29,7 @@ from sklearn_dlprep import (
 from sklearn_dlprep.utils import _memory
 
 FLOATS = [np.float32, np.float64]
-SCALERS = [ChannelStandardizer, SampleStandardizer, ZCAWhitener]
+SCALERS = [ChannelStandardizer, SampleStandardizer, ZCAWhitener, ChannelMinMaxScaler]
 
 
 def _images(dtype=np.float64, n_samples=40, shape=(6, 5, 3), seed=0):
@@ -348,6 +351,234 @@ def test_bad_layout_parameters_are_refused(Scaler, params, match):
     """A layout parameter that cannot describe the data is a ValueError naming it."""
     with pytest.raises(ValueError, match=match):
         Scaler(**params).fit(_images(n_samples=30, shape=(3, 3, 2)))
+
+
+# ChannelMinMaxScaler --------------------------------------------------------------
+
+
+def _uint8_images(n_samples=30, shape=(5, 4, 3), seed=0):
+    """uint8 colour images covering the whole 0..255 range."""
+    rng = np.random.default_rng(seed)
+    X = rng.integers(0, 256, size=(n_samples, *shape), dtype=np.uint8)
+    X.flat[0], X.flat[1] = 0, 255
+    return X
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_minmax_learns_one_range_per_channel(dtype):
+    """data_min_ and data_max_ are numpy's per channel over samples and positions,
+    and transform maps each channel exactly onto [0, 1]."""
+    X = _images(dtype)
+    scaler = ChannelMinMaxScaler().fit(X)
+    assert_array_equal(scaler.data_min_, X.min(axis=(0, 1, 2)).astype(np.float64))
+    assert_array_equal(scaler.data_max_, X.max(axis=(0, 1, 2)).astype(np.float64))
+    assert_array_equal(scaler.data_range_, scaler.data_max_ - scaler.data_min_)
+    out = scaler.transform(X)
+    assert out.shape == X.shape and out.dtype == dtype
+    assert_allclose(out.min(axis=(0, 1, 2)), 0.0, atol=1e-7)
+    assert_allclose(out.max(axis=(0, 1, 2)), 1.0, rtol=1e-6)
+    X64 = X.astype(np.float64)
+    expected = (X64 - X64.min(axis=(0, 1, 2))) / np.ptp(X64, axis=(0, 1, 2))
+    assert_allclose(out, expected, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_minmax_feature_range_and_attributes_as_minmaxscaler(dtype):
+    """feature_range=(-1, 1) maps each channel onto [-1, 1], and transform is
+    X * scale_ + min_ channel by channel, as MinMaxScaler's attributes say."""
+    X = _images(dtype)
+    scaler = ChannelMinMaxScaler(feature_range=(-1, 1)).fit(X)
+    out = scaler.transform(X)
+    assert_allclose(out.min(axis=(0, 1, 2)), -1.0, rtol=1e-6)
+    assert_allclose(out.max(axis=(0, 1, 2)), 1.0, rtol=1e-6)
+    assert_allclose(out, X.astype(np.float64) * scaler.scale_ + scaler.min_,
+                    rtol=1e-5, atol=1e-6)
+
+
+def test_minmax_statistics_do_not_depend_on_layout():
+    """(N, C, H, W), (N, H, W, C) and both flattened with sample_shape give the
+    same per-channel ranges and the same output, re-laid-out."""
+    X = _uint8_images()
+    reference = ChannelMinMaxScaler().fit(X)
+    expected = reference.transform(X)
+    for name, (X_layout, params, to_nhwc) in _same_images_in_four_layouts(X).items():
+        scaler = ChannelMinMaxScaler(**params).fit(X_layout)
+        assert_array_equal(scaler.data_min_, reference.data_min_, err_msg=name)
+        assert_array_equal(scaler.data_max_, reference.data_max_, err_msg=name)
+        out = scaler.transform(X_layout)
+        assert out.shape == X_layout.shape, name
+        assert_array_equal(to_nhwc(out), expected, err_msg=name)
+        assert_allclose(to_nhwc(scaler.inverse_transform(out)), X, atol=1e-4,
+                        err_msg=name)
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+def test_minmax_partial_fit_equals_fit(dtype):
+    """partial_fit on uneven chunks learns exactly the ranges of one fit."""
+    X = (_images(n_samples=50) % 256).astype(dtype)
+    full = ChannelMinMaxScaler().fit(X)
+    streamed = ChannelMinMaxScaler()
+    for rows in (slice(0, 7), slice(7, 8), slice(8, 31), slice(31, 50)):
+        streamed.partial_fit(X[rows])
+    assert streamed.n_samples_seen_ == full.n_samples_seen_ == 50
+    for attribute in ("data_min_", "data_max_", "data_range_", "scale_", "min_"):
+        assert_array_equal(getattr(streamed, attribute), getattr(full, attribute))
+    assert_array_equal(streamed.transform(X), full.transform(X))
+
+
+def test_minmax_fit_forgets_previous_partial_fits():
+    """fit starts afresh, whatever partial_fit saw before."""
+    X = _images()
+    scaler = ChannelMinMaxScaler().partial_fit(X[:10] + 1000.0)
+    scaler.fit(X)
+    assert scaler.n_samples_seen_ == len(X)
+    assert_array_equal(scaler.data_max_, X.max(axis=(0, 1, 2)))
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_minmax_inverse_transform_round_trips(dtype):
+    """inverse_transform(transform(X)) gives X back, in X's float dtype."""
+    X = _images(dtype)
+    scaler = ChannelMinMaxScaler(feature_range=(-2, 3)).fit(X)
+    back = scaler.inverse_transform(scaler.transform(X))
+    assert back.dtype == dtype
+    assert_allclose(back, X, rtol=1e-5 if dtype == np.float32 else 1e-12,
+                    atol=1e-4 if dtype == np.float32 else 1e-12)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_minmax_constant_channel_maps_to_feature_range_low(dtype):
+    """A constant channel maps to feature_range[0]: no division by zero, no NaN,
+    and inverse_transform gives the constant back."""
+    X = _images(dtype)
+    X[..., 1] = 7.0
+    scaler = ChannelMinMaxScaler(feature_range=(-1, 1)).fit(X)
+    assert scaler.data_range_[1] == 0.0
+    out = scaler.transform(X)
+    assert np.isfinite(out).all()
+    assert_array_equal(out[..., 1], -1.0)
+    assert_array_equal(scaler.inverse_transform(out)[..., 1], 7.0)
+
+
+def test_minmax_clip_keeps_new_data_inside_feature_range():
+    """clip=True clips values outside the fitted range to feature_range at
+    transform time; clip=False lets them out, as MinMaxScaler does."""
+    X = _images()
+    new = X * 3.0 - 50.0
+    unclipped = ChannelMinMaxScaler(feature_range=(0, 1)).fit(X).transform(new)
+    clipped = ChannelMinMaxScaler(feature_range=(0, 1), clip=True).fit(X).transform(new)
+    assert unclipped.min() < 0 and unclipped.max() > 1
+    assert clipped.min() == 0.0 and clipped.max() == 1.0
+    assert_array_equal(clipped, np.clip(unclipped, 0, 1))
+
+
+@pytest.mark.parametrize("feature_range, rescale", [
+    ((0, 1), lambda X: X / 255.0),
+    ((-1, 1), lambda X: X / 127.5 - 1.0),
+])
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32, np.float64])
+def test_minmax_value_range_is_keras_rescale(feature_range, rescale, dtype):
+    """value_range=(0, 255) is the fixed map X / 255 (or X / 127.5 - 1), to the
+    output dtype's round-off, whatever the data the scaler is fitted on."""
+    X = _uint8_images().astype(dtype)
+    # Fitted on darker images: nothing is learned from them.
+    scaler = ChannelMinMaxScaler(feature_range, value_range=(0, 255)).fit(X // 2)
+    assert_array_equal(scaler.data_min_, [0.0, 0.0, 0.0])
+    assert_array_equal(scaler.data_max_, [255.0, 255.0, 255.0])
+    out = scaler.transform(X)
+    out_dtype = np.float64 if dtype == np.float64 else np.float32
+    assert out.dtype == out_dtype
+    expected = rescale(X.astype(out_dtype))
+    eps = np.finfo(out_dtype).eps
+    assert_allclose(out, expected, rtol=2 * eps, atol=2 * eps)
+    assert_allclose(scaler.inverse_transform(out), X, rtol=1e-6)
+
+
+@pytest.mark.parametrize("method", ["fit", "transform"])
+def test_minmax_values_outside_value_range_are_refused(method):
+    """Data outside value_range is a ValueError naming value_range, how many values
+    fall outside and the range seen; the caller's array is left untouched."""
+    X = _images()                                # values from about -4 to 160
+    X_before = X.copy()
+    scaler = ChannelMinMaxScaler(value_range=(0, 100))
+    n_outside = int(np.count_nonzero((X < 0) | (X > 100)))
+    match = (rf"{n_outside:,} of the {X.size:,} values of X passed to {method} lie "
+             rf"outside value_range=\(0, 100\): X holds values from "
+             rf"{X.min():g} to {X.max():g}")
+    with pytest.raises(ValueError, match=match):
+        if method == "fit":
+            scaler.fit(X)
+        else:
+            scaler.fit(np.clip(X, 0, 100)).transform(X)
+    assert_array_equal(X, X_before)
+
+
+def test_minmax_value_range_with_clip_accepts_and_clips():
+    """With clip=True, data outside value_range is accepted and clipped."""
+    X = np.array([[-10.0, 0.0, 50.0, 100.0, 300.0]])
+    scaler = ChannelMinMaxScaler(value_range=(0, 100), clip=True).fit(X)
+    assert_allclose(scaler.transform(X), [[0.0, 0.0, 0.5, 1.0, 1.0]])
+
+
+def test_minmax_integer_dtype_inside_value_range_is_accepted():
+    """uint8 data always lies in value_range=(0, 255): any uint8 array passes."""
+    X = _uint8_images()
+    out = ChannelMinMaxScaler(value_range=(0, 255)).fit_transform(X)
+    assert out.min() == 0.0 and out.max() == 1.0
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int16, np.float16, np.float32,
+                                   np.float64])
+def test_minmax_output_dtype(dtype):
+    """float32 for integer and float16 input; float32 and float64 kept."""
+    X = (_images(n_samples=10) % 100).astype(dtype)
+    out = ChannelMinMaxScaler().fit(X).transform(X)
+    assert out.dtype == (np.float64 if dtype == np.float64 else np.float32)
+
+
+@pytest.mark.parametrize("param", ["feature_range", "value_range"])
+@pytest.mark.parametrize("value, error, match", [
+    ((1, 0), ValueError, "low < high"),
+    ((2, 2), ValueError, "low < high"),
+    ((0, np.inf), ValueError, "finite"),
+    ((np.nan, 1), ValueError, "finite"),
+    ((-1e308, 1e308), ValueError, "wider than the float64 range"),
+    ((0, 1, 2), TypeError, "pair"),
+    (("a", "b"), TypeError, "pair"),
+    ((True, 2), TypeError, "pair"),
+])
+def test_minmax_bad_ranges_are_refused(param, value, error, match):
+    """A range with low >= high, a non-finite bound, or not a pair of numbers is
+    refused by fit with an error naming the parameter."""
+    with pytest.raises(error, match=rf"{param}.*{match}|{match}.*{param}"):
+        ChannelMinMaxScaler(**{param: value}).fit(_images())
+
+
+def test_minmax_refuses_a_channel_wider_than_float64():
+    """A channel spanning more than float64 can hold is refused, not mapped to NaN."""
+    X = np.array([[-1e308], [1e308]])
+    with pytest.raises(ValueError, match="Channel 0 of X spans"):
+        ChannelMinMaxScaler().fit(X)
+
+
+def test_minmax_per_channel_against_minmaxscaler_per_pixel_on_digits():
+    """On digits, MinMaxScaler stretches each pixel to its own range (a border
+    pixel inked once becomes 1); ChannelMinMaxScaler is one map for all pixels."""
+    X, _ = load_digits(return_X_y=True)
+    ours = ChannelMinMaxScaler(sample_shape=(8, 8)).fit(X)
+    assert_array_equal(ours.data_min_, [0.0])
+    assert_array_equal(ours.data_max_, [16.0])
+    assert_allclose(ours.transform(X), X / 16.0, rtol=1e-6)
+    theirs = MinMaxScaler().fit_transform(X)
+    # The most rarely inked pixel, on the image where it is darkest: 1 for a
+    # per-pixel scaler, its true intensity (a fraction of 16) per channel.
+    inked = (X > 0).mean(axis=0)
+    rare = np.argmin(np.where(inked > 0, inked, np.inf))
+    row = np.argmax(X[:, rare])
+    assert X[row, rare] < 16
+    assert theirs[row, rare] == 1.0
+    assert ours.transform(X[row:row + 1])[0, rare] == pytest.approx(
+        X[row, rare] / 16)
 
 
 # SampleStandardizer ---------------------------------------------------------------
