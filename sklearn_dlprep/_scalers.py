@@ -787,6 +787,18 @@ def _combine_moments(n_a, mean_a, m2_a, n_b, mean_b, m2_b):
     return n, mean, m2
 
 
+def _largest_and_unit(X):
+    """The largest magnitude in ``X``, and the power of 2 that brings it into
+    [1, 2) (1 for an all-zero ``X``). Read by blocks in ``X``'s own dtype."""
+    largest = 0.0
+    for rows in _row_batches(X):
+        block = X[rows]
+        largest = max(largest, abs(float(block.min())), abs(float(block.max())))
+    if largest == 0.0:
+        return largest, 1.0
+    return largest, float(np.ldexp(1.0, int(np.frexp(largest)[1]) - 1))
+
+
 def _standardize_rows(block, layout=None):
     """Each row of a float64 block to mean 0 and std 1, in place."""
     n_features = block.shape[1]
@@ -954,7 +966,9 @@ class ZCAWhitener(_ArrayTransformerMixin, BaseEstimator):
 
     eigenvalues_ : ndarray of shape (n_features_in_,)
         Eigenvalues of the training covariance (``ddof=0``), in decreasing order,
-        negative round-off clipped to 0.
+        negative round-off clipped to 0. A variance above the float64 maximum
+        (data spread beyond about 1e154) is ``inf`` here; the whitening itself is
+        computed from scaled statistics and stays finite.
 
     eigenvectors_ : ndarray of shape (n_features_in_, n_features_in_)
         The matching unit eigenvectors, one per column.
@@ -1045,16 +1059,24 @@ class ZCAWhitener(_ArrayTransformerMixin, BaseEstimator):
             "whiten=True)).",
         )
 
+        # The statistics are computed on X / unit, a power of 2 that brings the
+        # largest magnitude into [1, 2): exact for every normal float, and the
+        # squares of the covariance can then neither overflow (data from about
+        # 1e154) nor underflow (below 1e-154).
+        largest, unit = _largest_and_unit(X)
         # Two passes (mean, then covariance of the centred data) rather than the
         # one-pass E[xx^T] - mean mean^T, which cancels catastrophically when the
         # mean is large next to the spread (uint8 images).
         mean = np.zeros(n_features)
         for rows in _row_batches(X):
-            mean += X[rows].reshape(-1, n_features).sum(axis=0, dtype=np.float64)
+            block = _float_rows(X, rows)
+            block /= unit
+            mean += block.sum(axis=0)
         mean /= n_samples
         covariance = np.zeros((n_features, n_features))
         for rows in _row_batches(X):
             block = _float_rows(X, rows)
+            block /= unit
             block -= mean
             covariance += block.T @ block
         covariance /= n_samples
@@ -1064,11 +1086,24 @@ class ZCAWhitener(_ArrayTransformerMixin, BaseEstimator):
         # eigh sorts increasingly; decreasing order reads like PCA's.
         eigenvalues = np.clip(eigenvalues[::-1], 0.0, None)
         eigenvectors = np.ascontiguousarray(eigenvectors[:, ::-1])
-        gains = 1.0 / np.sqrt(eigenvalues + self.epsilon)
-        self.mean_ = mean
-        self.eigenvalues_ = eigenvalues
+        # sqrt(lambda + epsilon) in the data's units, without squaring the unit:
+        # it stays finite whenever the data's own spread is.
+        with np.errstate(over="ignore"):
+            deviations = np.hypot(np.sqrt(eigenvalues) * unit, np.sqrt(self.epsilon))
+        gains = 1.0 / deviations
+        if not (np.isfinite(deviations).all()
+                and gains.min() >= np.finfo(np.float64).tiny):
+            raise ValueError(
+                f"X holds values up to {largest:g} in magnitude: the whitening "
+                "matrix of data this large falls outside the normal float64 range. "
+                "Divide X by a power of 2 (and epsilon by its square) first."
+            )
+        self.mean_ = mean * unit
+        with np.errstate(over="ignore", under="ignore"):
+            self.eigenvalues_ = eigenvalues * unit * unit
         self.eigenvectors_ = eigenvectors
         self.whitening_ = (eigenvectors * gains) @ eigenvectors.T
+        self._deviations = deviations
         return self
 
     def transform(self, X):
@@ -1105,7 +1140,7 @@ class ZCAWhitener(_ArrayTransformerMixin, BaseEstimator):
         check_is_fitted(self)
         # The inverse of W is U diag(sqrt(lambda + epsilon)) U^T; applying it
         # through U avoids storing a second n_features x n_features matrix.
-        gains = np.sqrt(self.eigenvalues_ + self.epsilon)
+        gains = self._deviations
         vectors = self.eigenvectors_
         return self._map_samples(
             X, lambda block, layout: ((block @ vectors) * gains) @ vectors.T

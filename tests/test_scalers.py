@@ -655,6 +655,44 @@ def test_zca_matches_direct_formula(dtype):
                     rtol=1e-5 if dtype == np.float32 else 1e-10, atol=1e-6)
 
 
+@pytest.mark.parametrize("magnitude", [1e154, 1e300, 1e-160, 1e-300])
+def test_zca_whitens_data_of_extreme_magnitude(magnitude):
+    """Finite data from 1e-300 to 1e300 is whitened to a finite, white output and
+    comes back through inverse_transform: the covariance is computed on scaled
+    data, so its squares neither overflow (from 1e154) nor underflow."""
+    X = _correlated(n_samples=300, n_features=4) * magnitude
+    zca = ZCAWhitener().fit(X)
+    out = zca.transform(X)
+    assert np.isfinite(out).all()
+    if magnitude > 1:
+        # The variances are far above epsilon: the output is white.
+        covariance = np.cov(out, rowvar=False, bias=True)
+        assert_allclose(covariance, np.eye(4), atol=1e-8)
+        assert_allclose(zca.inverse_transform(out), X, rtol=1e-9)
+    else:
+        # The variances are far below epsilon: ZCA damps them to about
+        # (X - mean_) / sqrt(epsilon), as its formula says.
+        assert_allclose(out, (X - X.mean(axis=0)) / np.sqrt(1e-6), rtol=1e-6)
+    assert_allclose(zca.mean_, X.mean(axis=0), rtol=1e-12)
+
+
+def test_zca_scaling_changes_nothing_for_ordinary_data():
+    """Statistics computed on power-of-2-scaled data equal the direct formula."""
+    X = _correlated(n_samples=100) * 1000.0
+    zca = ZCAWhitener().fit(X)
+    centred = X - X.mean(axis=0)
+    eigenvalues = np.linalg.eigvalsh(centred.T @ centred / len(X))
+    assert_allclose(zca.eigenvalues_, eigenvalues[::-1], rtol=1e-10)
+
+
+def test_zca_refuses_data_whose_whitening_matrix_is_not_representable():
+    """Near the float64 maximum, sqrt(variance) itself overflows: a clear error
+    saying how large the data is and what to do, rather than NaN or zeros."""
+    X = np.array([[1.5e308, -1.5e308], [-1.5e308, 1.5e308], [1e308, -1e308]])
+    with pytest.raises(ValueError, match=r"values up to 1\.5e\+308.*power of 2"):
+        ZCAWhitener().fit(X)
+
+
 def test_zca_whitening_matrix_is_symmetric():
     """ZCA (unlike PCA whitening) uses a symmetric matrix: it does not rotate."""
     zca = ZCAWhitener().fit(_correlated())
