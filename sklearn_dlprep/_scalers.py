@@ -12,6 +12,13 @@ from sklearn.utils import check_scalar, gen_batches
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
 
+from ._dask import (
+    check_dask_samples,
+    compute,
+    is_dask_array,
+    map_row_chunks,
+    refuse_non_finite,
+)
 from .utils._containers import like_input
 from .utils._layout import from_canonical, resolve_layout, to_canonical
 from .utils._memory import check_allocation
@@ -56,7 +63,9 @@ The output has the input's layout (2-D in, 2-D out; N-d in, N-d out; a
     DataFrame in, a DataFrame with the same columns and index out) and a floating
     dtype: float64 and float32 are kept, integer (e.g. uint8) and float16 input
     give float32. ``set_output(transform="pandas")`` needs 2-D input. The input is
-    never modified."""
+    never modified. A ``dask.array`` chunked along the rows is accepted too:
+    statistics are dask reductions, and the output is a lazy dask array with the
+    input's chunks (see :ref:`scaling_large_data`)."""
 
 
 def _output_dtype(dtype):
@@ -80,6 +89,16 @@ def _row_batches(X):
 def _float_rows(X, rows):
     """Rows of ``X`` flattened to ``(n_rows, n_features)``, as a new float64 block."""
     return X[rows].reshape(rows.stop - rows.start, -1).astype(np.float64)
+
+
+def _map_rows(X, function, layout, dtype):
+    """``function(block, layout)`` on float64 blocks of flattened rows of ``X``,
+    into a new array of ``X``'s shape and ``dtype``."""
+    out = np.empty(X.shape, dtype=dtype)
+    flat_out = out.reshape(X.shape[0], -1)
+    for rows in _row_batches(X):
+        flat_out[rows] = function(_float_rows(X, rows), layout)
+    return out
 
 
 def _constant_mask(var, mean, n_values):
@@ -115,6 +134,10 @@ class _ArrayTransformerMixin(OneToOneFeatureMixin, TransformerMixin):
     puts checks of values that no constraint expresses in ``_check_params``, reads
     its data through ``_validate_first`` / ``_validate_next``, and computes its
     outputs with ``_map_samples``.
+
+    A ``dask.array`` chunked along the rows is accepted wherever a numpy array is:
+    it is validated without being computed, statistics are dask reductions, and
+    ``_map_samples`` returns a lazy dask array with the same chunks.
     """
 
     def _check_params(self):
@@ -124,7 +147,10 @@ class _ArrayTransformerMixin(OneToOneFeatureMixin, TransformerMixin):
         """Validate ``X`` at the start of a fit and resolve its layout from the
         parameters; the layout is kept for every later call."""
         self._check_params()
-        X = validate_samples(self, X, reset=True)
+        if is_dask_array(X):
+            X = check_dask_samples(X, self, reset=True)
+        else:
+            X = validate_samples(self, X, reset=True)
         self._layout = resolve_layout(X.shape, self.sample_shape, self.spatial_ndim,
                                       self.data_format)
         return X, self._layout
@@ -136,7 +162,10 @@ class _ArrayTransformerMixin(OneToOneFeatureMixin, TransformerMixin):
         A scaler that learns nothing and was never fitted reads the layout from its
         parameters.
         """
-        X = validate_samples(self, X, reset=False)
+        if is_dask_array(X):
+            X = check_dask_samples(X, self, reset=False)
+        else:
+            X = validate_samples(self, X, reset=False)
         fitted = getattr(self, "_layout", None)
         if fitted is None:
             return X, resolve_layout(X.shape, self.sample_shape, self.spatial_ndim,
@@ -157,20 +186,26 @@ class _ArrayTransformerMixin(OneToOneFeatureMixin, TransformerMixin):
         container. Only one float64 block exists at a time, so no float64 copy of
         the whole dataset is made; ``function`` may work in place on its block.
         ``check(X)``, if given, sees the validated ``X`` before anything is done.
+
+        A dask ``X`` gives a lazy dask array with the same chunks; ``check`` then
+        runs on each chunk when it is computed.
         """
         X_input = X
         X, layout = self._validate_next(X)
+        dtype = _output_dtype(X.dtype)
+        if is_dask_array(X):
+            def map_chunk(chunk):
+                if check is not None:
+                    check(chunk)
+                return _map_rows(chunk, function, layout, dtype)
+
+            return map_row_chunks(X, map_chunk, dtype)
         if check is not None:
             check(X)
-        dtype = _output_dtype(X.dtype)
         # uint8 data grows fourfold in float32: refuse what cannot fit, up front.
         check_allocation(X.size * dtype.itemsize, f"{type(self).__name__}'s output",
                          "Transform X in batches of rows.")
-        out = np.empty(X.shape, dtype=dtype)
-        flat_out = out.reshape(X.shape[0], -1)
-        for rows in _row_batches(X):
-            flat_out[rows] = function(_float_rows(X, rows), layout)
-        return like_input(out, X_input)
+        return like_input(_map_rows(X, function, layout, dtype), X_input)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -435,13 +470,19 @@ def _values_outside(X, low, high):
 
     ``(0, None, None)`` when none does. Reductions run by blocks of rows in ``X``'s
     own dtype, so no float64 copy is made; integer dtypes whose whole range fits
-    are not even read.
+    are not even read. A dask ``X`` is reduced by dask, in one pass.
     """
     if X.dtype.kind in "biu":
         info = (0, 1) if X.dtype.kind == "b" else (np.iinfo(X.dtype).min,
                                                    np.iinfo(X.dtype).max)
         if low <= info[0] and info[1] <= high:
             return 0, None, None
+    if is_dask_array(X):
+        seen_min, seen_max, n_outside = compute(X.min(), X.max(),
+                                                ((X < low) | (X > high)).sum())
+        if not n_outside:
+            return 0, None, None
+        return int(n_outside), float(seen_min), float(seen_max)
     seen_min, seen_max = np.inf, -np.inf
     for rows in _row_batches(X):
         block = X[rows]
@@ -457,8 +498,16 @@ def _values_outside(X, low, high):
 def _channel_min_max(X, layout):
     """Minimum and maximum of each channel of ``X``, in float64.
 
-    The reductions run in ``X``'s own dtype (exact), by blocks of rows.
+    The reductions run in ``X``'s own dtype (exact), by blocks of rows, or as dask
+    reductions for a dask ``X``.
     """
+    if is_dask_array(X):
+        canonical = to_canonical(X, layout)
+        data_min, data_max = compute(canonical.min(axis=(0, 1, 2)),
+                                     canonical.max(axis=(0, 1, 2)))
+        if not (np.isfinite(data_min).all() and np.isfinite(data_max).all()):
+            refuse_non_finite(X)
+        return data_min.astype(np.float64), data_max.astype(np.float64)
     data_min = np.full(layout.n_channels, np.inf)
     data_max = np.full(layout.n_channels, -np.inf)
     for rows in _row_batches(X):
@@ -751,8 +800,20 @@ class ChannelMinMaxScaler(_ArrayTransformerMixin, BaseEstimator):
 
 
 def _channel_moments(X, layout):
-    """Count, mean and sum of squared deviations of each channel of ``X``."""
+    """Count, mean and sum of squared deviations of each channel of ``X``.
+
+    For a dask ``X``, dask's mean and (pairwise, stable) variance reductions, in
+    one pass over the chunks.
+    """
     positions = layout.n_features // layout.n_channels
+    if is_dask_array(X):
+        canonical = to_canonical(X, layout).astype(np.float64)
+        mean, var = compute(canonical.mean(axis=(0, 1, 2)),
+                            canonical.var(axis=(0, 1, 2)))
+        if not (np.isfinite(mean).all() and np.isfinite(var).all()):
+            refuse_non_finite(X)
+        n_values = X.shape[0] * positions
+        return n_values, mean, var * n_values
     n_values = 0
     mean = np.zeros(layout.n_channels)
     m2 = np.zeros(layout.n_channels)
@@ -790,13 +851,50 @@ def _combine_moments(n_a, mean_a, m2_a, n_b, mean_b, m2_b):
 def _largest_and_unit(X):
     """The largest magnitude in ``X``, and the power of 2 that brings it into
     [1, 2) (1 for an all-zero ``X``). Read by blocks in ``X``'s own dtype."""
-    largest = 0.0
-    for rows in _row_batches(X):
-        block = X[rows]
-        largest = max(largest, abs(float(block.min())), abs(float(block.max())))
+    if is_dask_array(X):
+        extremes = np.abs(np.array(compute(X.min(), X.max()), dtype=np.float64))
+        if not np.isfinite(extremes).all():
+            refuse_non_finite(X)
+        largest = float(extremes.max())
+    else:
+        largest = 0.0
+        for rows in _row_batches(X):
+            block = X[rows]
+            largest = max(largest, abs(float(block.min())),
+                          abs(float(block.max())))
     if largest == 0.0:
         return largest, 1.0
     return largest, float(np.ldexp(1.0, int(np.frexp(largest)[1]) - 1))
+
+
+def _scaled_mean_and_covariance(X, unit):
+    """Mean and covariance (``ddof=0``) of the flattened samples of ``X / unit``.
+
+    Two passes (mean, then covariance of the centred data) rather than the one-pass
+    E[xx^T] - mean mean^T, which cancels catastrophically when the mean is large
+    next to the spread (uint8 images). A dask ``X`` goes through dask's reductions
+    (its matmul sums per-chunk products in a tree).
+    """
+    n_samples = X.shape[0]
+    if is_dask_array(X):
+        flat = X.reshape(n_samples, -1).astype(np.float64) / unit
+        (mean,) = compute(flat.mean(axis=0))
+        centred = flat - mean
+        (covariance,) = compute(centred.T @ centred)
+        return mean, covariance / n_samples
+    mean = 0.0
+    for rows in _row_batches(X):
+        block = _float_rows(X, rows)
+        block /= unit
+        mean += block.sum(axis=0)
+    mean /= n_samples
+    covariance = 0.0
+    for rows in _row_batches(X):
+        block = _float_rows(X, rows)
+        block /= unit
+        block -= mean
+        covariance += block.T @ block
+    return mean, covariance / n_samples
 
 
 def _standardize_rows(block, layout=None):
@@ -1049,7 +1147,7 @@ class ZCAWhitener(_ArrayTransformerMixin, BaseEstimator):
             When the covariance and its eigendecomposition would not fit in memory.
         """
         X, _ = self._validate_first(X)
-        n_samples, n_features = X.shape[0], self.n_features_in_
+        n_features = self.n_features_in_
         check_allocation(
             _ZCA_MATRICES_AT_PEAK * n_features**2 * 8,
             f"ZCAWhitener's covariance of {n_features:,} features and its "
@@ -1064,23 +1162,7 @@ class ZCAWhitener(_ArrayTransformerMixin, BaseEstimator):
         # squares of the covariance can then neither overflow (data from about
         # 1e154) nor underflow (below 1e-154).
         largest, unit = _largest_and_unit(X)
-        # Two passes (mean, then covariance of the centred data) rather than the
-        # one-pass E[xx^T] - mean mean^T, which cancels catastrophically when the
-        # mean is large next to the spread (uint8 images).
-        mean = np.zeros(n_features)
-        for rows in _row_batches(X):
-            block = _float_rows(X, rows)
-            block /= unit
-            mean += block.sum(axis=0)
-        mean /= n_samples
-        covariance = np.zeros((n_features, n_features))
-        for rows in _row_batches(X):
-            block = _float_rows(X, rows)
-            block /= unit
-            block -= mean
-            covariance += block.T @ block
-        covariance /= n_samples
-
+        mean, covariance = _scaled_mean_and_covariance(X, unit)
         eigenvalues, eigenvectors = np.linalg.eigh(covariance)
         del covariance
         # eigh sorts increasingly; decreasing order reads like PCA's.

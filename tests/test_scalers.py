@@ -4,7 +4,10 @@ ZCAWhitener."""
 # Authors: sklearn-dlprep developers
 # License: BSD-3-Clause
 
+import subprocess
+import sys
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -885,3 +888,178 @@ def test_channel_standardizer_in_grid_search_on_digits():
         search.fit(X, y)
     assert search.best_score_ > 0.8
     assert search.best_estimator_.named_steps["scale"].mean_.shape == (1,)
+
+
+# dask arrays ----------------------------------------------------------------------
+
+DASK_CASES = [
+    (ChannelStandardizer, {}, ("mean_", "var_", "scale_")),
+    (ChannelStandardizer, {"with_mean": False}, ("mean_", "var_", "scale_")),
+    (ChannelMinMaxScaler, {}, ("data_min_", "data_max_", "scale_", "min_")),
+    (ChannelMinMaxScaler, {"value_range": (0, 255)}, ("data_min_", "scale_")),
+    (SampleStandardizer, {}, ()),
+    (ZCAWhitener, {}, ("mean_", "eigenvalues_", "whitening_")),
+]
+DASK_IDS = ["channel", "channel-no-mean", "minmax", "minmax-value-range", "sample",
+            "zca"]
+
+
+class _RecordingSource:
+    """An array-like for ``dask.array.from_array`` that records each read."""
+
+    def __init__(self, X):
+        self.X, self.shape, self.dtype, self.ndim = X, X.shape, X.dtype, X.ndim
+        self.rows_read = []
+
+    def __getitem__(self, key):
+        out = self.X[key]
+        self.rows_read.append(out.shape[0] if out.ndim else 1)
+        return out
+
+
+def _dask_layouts(X, chunk_rows):
+    """The same images as NHWC, NCHW and flat dask arrays chunked along rows."""
+    da = pytest.importorskip("dask.array")
+    return {name: (da.from_array(X_layout, chunks=(chunk_rows,) + X_layout.shape[1:]),
+                   X_layout, params)
+            for name, (X_layout, params, _) in _same_images_in_four_layouts(X).items()}
+
+
+@pytest.mark.parametrize("Scaler, params, attributes", DASK_CASES, ids=DASK_IDS)
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+def test_dask_fit_equals_in_memory_fit(Scaler, params, attributes, dtype):
+    """fit and partial_fit on a dask array chunked along rows learn the in-memory
+    statistics to 1e-6 relative, in every layout."""
+    X = _uint8_images(n_samples=120, shape=(3, 4, 2)).astype(dtype)
+    for name, (X_dask, X_layout, layout_params) in _dask_layouts(X, 25).items():
+        in_memory = Scaler(**params, **layout_params).fit(X_layout)
+        on_dask = Scaler(**params, **layout_params).fit(X_dask)
+        assert on_dask.n_features_in_ == in_memory.n_features_in_, name
+        for attribute in attributes:
+            assert_allclose(getattr(on_dask, attribute), getattr(in_memory, attribute),
+                            rtol=1e-6, atol=1e-9, err_msg=f"{name}: {attribute}")
+
+
+@pytest.mark.parametrize("Scaler, params, attributes", DASK_CASES, ids=DASK_IDS)
+def test_dask_transform_is_lazy_with_the_same_chunks_dtype_and_layout(
+        Scaler, params, attributes):
+    """transform and inverse_transform of a dask array return a dask array with its
+    chunks, the output dtype and its layout, equal to the in-memory result; nothing
+    is read from the data until the result is computed."""
+    da = pytest.importorskip("dask.array")
+    X = _uint8_images(n_samples=90, shape=(3, 4, 2))
+    first = np.ascontiguousarray(np.moveaxis(X, -1, 1))
+    source = _RecordingSource(first)
+    X_dask = da.from_array(source, chunks=(20, 2, 3, 4))
+    scaler = Scaler(**params, data_format="channels_first").fit(first)
+    source.rows_read.clear()
+    out = scaler.transform(X_dask)
+    assert source.rows_read == []
+    expected = scaler.transform(first)
+    assert isinstance(out, da.Array)
+    assert out.chunks == X_dask.chunks and out.dtype == expected.dtype == np.float32
+    assert_allclose(out.compute(), expected, rtol=1e-6, atol=1e-6)
+    if hasattr(scaler, "inverse_transform"):
+        back = scaler.inverse_transform(out)
+        assert isinstance(back, da.Array) and back.chunks == X_dask.chunks
+        assert_allclose(back.compute(), scaler.inverse_transform(expected),
+                        rtol=1e-6, atol=1e-4)
+
+
+@pytest.mark.parametrize("Scaler, params, attributes", DASK_CASES, ids=DASK_IDS)
+def test_dask_statistics_never_load_the_array_whole(Scaler, params, attributes,
+                                                    monkeypatch):
+    """fit reads the data chunk by chunk through dask's reductions: no read larger
+    than a chunk, and no conversion of the whole dask array to numpy."""
+    da = pytest.importorskip("dask.array")
+    X = _uint8_images(n_samples=100, shape=(3, 4, 2))
+    source = _RecordingSource(X)
+    X_dask = da.from_array(source, chunks=(16, 3, 4, 2))
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the whole dask array was converted to numpy")
+
+    monkeypatch.setattr(da.Array, "__array__", refuse)
+    scaler = Scaler(**params).fit(X_dask)
+    if Scaler is not SampleStandardizer:
+        assert source.rows_read, "fit read nothing"
+    assert max(source.rows_read, default=0) <= 16
+    scaler.transform(X_dask).compute()
+    assert max(source.rows_read) <= 16
+
+
+@pytest.mark.parametrize("Scaler", [ChannelStandardizer, ChannelMinMaxScaler])
+def test_dask_partial_fit_mixes_with_numpy_batches(Scaler):
+    """partial_fit on a dask batch, then a numpy batch, equals one fit on both."""
+    da = pytest.importorskip("dask.array")
+    X = _images(np.float32, n_samples=60)
+    scaler = Scaler()
+    scaler.partial_fit(da.from_array(X[:35], chunks=(10, 6, 5, 3)))
+    scaler.partial_fit(X[35:])
+    full = Scaler().fit(X)
+    assert scaler.n_samples_seen_ == 60
+    for attribute in ("scale_",) + (("mean_", "var_") if Scaler is ChannelStandardizer
+                                    else ("data_min_", "data_max_")):
+        assert_allclose(getattr(scaler, attribute), getattr(full, attribute),
+                        rtol=1e-6)
+
+
+@pytest.mark.parametrize("Scaler", SCALERS)
+def test_dask_chunks_along_other_axes_are_refused_with_how_to_rechunk(Scaler):
+    """A dask array chunked within samples is refused by fit and transform, with
+    the rechunk call that fixes it."""
+    da = pytest.importorskip("dask.array")
+    X = _images(n_samples=30, shape=(4, 4, 2))
+    badly_chunked = da.from_array(X, chunks=(10, 2, 4, 2))
+    match = r"chunked along axes \[1\].*rechunk\(\{0: 'auto', 1: -1, 2: -1, 3: -1\}\)"
+    with pytest.raises(ValueError, match=match):
+        Scaler().fit(badly_chunked)
+    with pytest.raises(ValueError, match=match):
+        Scaler().fit(X).transform(badly_chunked)
+
+
+@pytest.mark.parametrize("Scaler", [ChannelStandardizer, ChannelMinMaxScaler,
+                                    ZCAWhitener])
+def test_dask_nan_is_refused_at_fit_naming_the_row(Scaler):
+    """NaN in a dask array makes fit raise, naming the row, as for numpy input."""
+    da = pytest.importorskip("dask.array")
+    X = _images(n_samples=40, shape=(3, 3, 2))
+    X[23, 1, 1, 0] = np.nan
+    with pytest.raises(ValueError, match=r"NaN.*\[23\]"):
+        Scaler().fit(da.from_array(X, chunks=(10, 3, 3, 2)))
+
+
+def test_dask_bad_values_are_refused_when_the_result_is_computed():
+    """NaN, or values outside value_range, in a dask array given to transform
+    raise when the result is computed, naming the chunk's rows."""
+    da = pytest.importorskip("dask.array")
+    X = _images(n_samples=40, shape=(3, 3, 2))
+    X_nan = X.copy()
+    X_nan[23, 0, 0, 0] = np.nan
+    lazy = ChannelStandardizer().fit(X).transform(
+        da.from_array(X_nan, chunks=(10, 3, 3, 2)))
+    with pytest.raises(ValueError, match=r"rows 20 to 29.*NaN.*\[3\]"):
+        lazy.compute()
+    scaler = ChannelMinMaxScaler(value_range=(0, 12)).fit(np.clip(X, 0, 12))
+    lazy = scaler.transform(da.from_array(X, chunks=(10, 3, 3, 2)))
+    with pytest.raises(ValueError,
+                       match=r"chunk of rows [0-3]0 to [0-3]9 .*outside value_range"):
+        lazy.compute()
+
+
+@pytest.mark.slow  # a fresh interpreter imports the package: seconds
+def test_dask_is_not_imported_for_numpy_input():
+    """dask stays optional: fitting and transforming numpy arrays imports none of
+    it (it is recognised by the module of its type, not by importing it)."""
+    code = (
+        "import sys, numpy as np\n"
+        "import sklearn_dlprep as sd\n"
+        "X = np.random.default_rng(0).normal(size=(20, 4, 4, 3))\n"
+        "for S in (sd.ChannelStandardizer, sd.ChannelMinMaxScaler,\n"
+        "          sd.SampleStandardizer, sd.ZCAWhitener):\n"
+        "    S().fit(X).transform(X)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'dask'))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                            text=True, check=True, cwd=Path(__file__).parents[1])
+    assert result.stdout.strip() == "[]"
