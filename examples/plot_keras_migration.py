@@ -92,16 +92,22 @@ print("180-degree turn == photo upside down:",
 # :class:`~sklearn_dlprep.ChannelStandardizer`, fitted in the pipeline on training
 # rows only. ``validation_split`` becomes
 # :func:`~sklearn_dlprep.train_val_test_split`, shuffled and stratified, with a test
-# part. ``rescale=1/255`` is a plain division. Samplers run at fit time only: the
+# part. ``rescale=1/255`` is :class:`~sklearn_dlprep.ChannelMinMaxScaler` with the
+# known ``value_range``, a fixed map. Samplers run at fit time only: the
 # validation and test rows are scaled, never augmented.
 from imblearn.pipeline import Pipeline
 from sklearn.datasets import load_digits
 from sklearn.neural_network import MLPClassifier
 
-from sklearn_dlprep import ChannelStandardizer, train_val_test_split
+from sklearn_dlprep import (
+    ChannelMinMaxScaler,
+    ChannelStandardizer,
+    train_val_test_split,
+)
 
 X, y = load_digits(return_X_y=True)
-X = X / 16.0                                    # "rescale": digits are 0..16
+# "rescale": digits are 0..16; X / 16, refusing values outside the range.
+X = ChannelMinMaxScaler(value_range=(0, 16)).fit_transform(X)
 X_train, X_val, X_test, y_train, y_val, y_test = train_val_test_split(
     X, y, val_size=0.2, test_size=0.2, stratify=y, random_state=0)
 

@@ -3,12 +3,15 @@
 Scaling images: per pixel, per channel, per sample
 =====================================================
 
-scikit-learn's :class:`~sklearn.preprocessing.StandardScaler` learns one mean and
-one standard deviation per column, which for images means per *pixel*. Deep
-learning standardises per *channel* (:class:`~sklearn_dlprep.ChannelStandardizer`),
-per *sample* (:class:`~sklearn_dlprep.SampleStandardizer`), or whitens
-(:class:`~sklearn_dlprep.ZCAWhitener`). This example shows what each does to
-images, and that scaling speeds up training. See the user guide's :ref:`scaling`.
+scikit-learn's :class:`~sklearn.preprocessing.StandardScaler` and
+:class:`~sklearn.preprocessing.MinMaxScaler` learn their statistics per column,
+which for images means per *pixel*. Deep learning standardises per *channel*
+(:class:`~sklearn_dlprep.ChannelStandardizer`), per *sample*
+(:class:`~sklearn_dlprep.SampleStandardizer`), or whitens
+(:class:`~sklearn_dlprep.ZCAWhitener`), and normalises to a fixed range per channel
+or from the known value range (:class:`~sklearn_dlprep.ChannelMinMaxScaler`). This
+example shows what each does to images, and that scaling speeds up training. See
+the user guide's :ref:`scaling`.
 """
 
 # Authors: sklearn-dlprep developers
@@ -62,6 +65,48 @@ plt.show()
 for name, values in scaled.items():
     print(f"{name.splitlines()[0]:>20}: values from {values.min():7.2f} to "
           f"{values.max():6.2f}")
+
+# %%
+# Normalisation to [0, 1]: per pixel or per channel
+# -------------------------------------------------
+# :class:`~sklearn.preprocessing.MinMaxScaler` maps the minimum and maximum of each
+# *pixel* onto [0, 1]. A border pixel that is inked faintly on a handful of images
+# (1 out of 16 at most) is stretched to full brightness: the rows below are digits
+# where this happens, and the pixels outlined in red are stretched by more than
+# half the range.
+# :class:`~sklearn_dlprep.ChannelMinMaxScaler` learns one range for the channel, so
+# each digit keeps its look; with ``value_range=(0, 16)``, the digits' known range
+# (as ``(0, 255)`` is for 8-bit images, Keras' ``rescale=1/255``), it learns nothing
+# from the data and is exactly ``X / 16``.
+from sklearn.preprocessing import MinMaxScaler
+
+from sklearn_dlprep import ChannelMinMaxScaler
+
+normalisers = {
+    "MinMaxScaler\n(per pixel)": MinMaxScaler(),
+    "ChannelMinMaxScaler\n(per channel)": ChannelMinMaxScaler(sample_shape=(8, 8)),
+}
+normalised = {name: scaler.fit(X).transform(X) for name, scaler in normalisers.items()}
+fixed = ChannelMinMaxScaler(value_range=(0, 16), sample_shape=(8, 8)).fit_transform(X)
+print("value_range=(0, 16) equals X / 16:", np.allclose(fixed, X / 16))
+
+fig, axes = plt.subplots(3, 3, figsize=(5.4, 5.6), layout="constrained")
+for row, index in zip(axes, [87, 502, 1264], strict=True):
+    row[0].imshow(X[index].reshape(8, 8), cmap="gray_r", vmin=0, vmax=16)
+    for ax, values in zip(row[1:], normalised.values(), strict=True):
+        shown = ax.imshow(values[index].reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
+    stretched_rows, stretched_cols = np.nonzero(
+        (normalised["MinMaxScaler\n(per pixel)"][index] - X[index] / 16).reshape(8, 8)
+        > 0.5)
+    row[1].scatter(stretched_cols, stretched_rows, marker="s", s=180,
+                   facecolors="none", edgecolors="tab:red", linewidths=1.5)
+    for ax in row:
+        ax.set_xticks([])
+        ax.set_yticks([])
+for ax, title in zip(axes[0], ["original (0..16)", *normalised], strict=True):
+    ax.set_title(title, fontsize=8)
+fig.colorbar(shown, ax=axes, shrink=0.6, label="scaled value")
+plt.show()
 
 # %%
 # Colour images: one statistic per channel

@@ -6,7 +6,12 @@
 from ._augmenter import ArrayAugmenter
 from ._balancer import BalancingResampler
 from ._compose import Compose, make_compose
-from ._scalers import ChannelStandardizer, SampleStandardizer, ZCAWhitener
+from ._scalers import (
+    ChannelMinMaxScaler,
+    ChannelStandardizer,
+    SampleStandardizer,
+    ZCAWhitener,
+)
 from ._split import train_val_test_split
 from .operations import RandomBrightness, RandomFlip
 
@@ -15,10 +20,11 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "ArrayAugmenter",
     "BalancingResampler",
+    "ChannelMinMaxScaler",
+    "ChannelStandardizer",
     "Compose",
     "RandomBrightness",
     "RandomFlip",
-    "ChannelStandardizer",
     "SampleStandardizer",
     "ZCAWhitener",
     "make_compose",

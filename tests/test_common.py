@@ -77,6 +77,12 @@ def _instances():
     instances.append(augmenter(width_shift_range=0.2, zoom_range=0.1,
                                horizontal_flip=True, noise_std=0.01, n_copies=2,
                                random_state=0))
+    # The per-channel scalers in channels-first configurations (on the checks'
+    # 2-D data a sample has no channel axis, so they must behave as the default).
+    instances.append(sklearn_dlprep.ChannelStandardizer(
+        data_format="channels_first", spatial_ndim=1))
+    instances.append(sklearn_dlprep.ChannelMinMaxScaler(
+        (-1, 1), clip=True, data_format="channels_first"))
     if hasattr(sklearn_dlprep, "BalancingResampler"):
         balancer = sklearn_dlprep.BalancingResampler
         instances.append(balancer(augmenter(width_shift_range=0.1, random_state=0),
@@ -94,7 +100,8 @@ def test_every_public_estimator_is_checked():
     """The discovery finds the public estimators named in API.md."""
     names = {cls.__name__ for cls in _public_estimator_classes()}
     assert names == {"ArrayAugmenter", "BalancingResampler", "ChannelStandardizer",
-                     "Compose", "SampleStandardizer", "ZCAWhitener"}
+                     "ChannelMinMaxScaler", "Compose", "SampleStandardizer",
+                     "ZCAWhitener"}
 
 
 @parametrize_with_checks(_instances(), expected_failed_checks=_expected_failures)
