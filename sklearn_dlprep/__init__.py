@@ -7,6 +7,12 @@ from ._augmenter import ArrayAugmenter
 from ._balancer import BalancingResampler
 from ._scalers import ChannelStandardizer, SampleStandardizer, ZCAWhitener
 from ._split import train_val_test_split
+from ._training import (
+    AugmentedEpochsClassifier,
+    AugmentedEpochsRegressor,
+    TestTimeAugmentationClassifier,
+    TestTimeAugmentationRegressor,
+)
 
 __version__ = "0.1.0.dev0"
 
@@ -17,4 +23,8 @@ __all__ = [
     "SampleStandardizer",
     "ZCAWhitener",
     "train_val_test_split",
+    "AugmentedEpochsClassifier",
+    "AugmentedEpochsRegressor",
+    "TestTimeAugmentationClassifier",
+    "TestTimeAugmentationRegressor",
 ]

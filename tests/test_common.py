@@ -39,9 +39,45 @@ def _seeded(estimator):
     return estimator
 
 
+def _configured_meta_estimators():
+    """Meta-estimators need an estimator and an augmenter: configured instances,
+    by class name (scikit-learn's own suite does the same for its meta-estimators).
+    """
+    from sklearn.linear_model import (
+        LogisticRegression,
+        Ridge,
+        SGDClassifier,
+        SGDRegressor,
+    )
+
+    augmenter = sklearn_dlprep.ArrayAugmenter
+    return {
+        "AugmentedEpochsClassifier": lambda: sklearn_dlprep.AugmentedEpochsClassifier(
+            SGDClassifier(random_state=0), augmenter(width_shift_range=0.1),
+            epochs=3, random_state=0),
+        "AugmentedEpochsRegressor": lambda: sklearn_dlprep.AugmentedEpochsRegressor(
+            SGDRegressor(random_state=0), augmenter(width_shift_range=0.1),
+            epochs=3, random_state=0),
+        "TestTimeAugmentationClassifier":
+            lambda: sklearn_dlprep.TestTimeAugmentationClassifier(
+                LogisticRegression(), augmenter(width_shift_range=0.1), n_views=2,
+                random_state=0),
+        "TestTimeAugmentationRegressor":
+            lambda: sklearn_dlprep.TestTimeAugmentationRegressor(
+                Ridge(), augmenter(width_shift_range=0.1), n_views=2,
+                random_state=0),
+    }
+
+
+def _default_or_configured(cls):
+    configured = _configured_meta_estimators().get(cls.__name__)
+    return configured() if configured is not None else cls()
+
+
 def _instances():
     """Default instances, plus configurations that exercise real augmentation."""
-    instances = [_seeded(cls()) for cls in _public_estimator_classes()]
+    instances = [_seeded(_default_or_configured(cls))
+                 for cls in _public_estimator_classes()]
     augmenter = sklearn_dlprep.ArrayAugmenter
     instances.append(augmenter(width_shift_range=0.2, zoom_range=0.1,
                                horizontal_flip=True, noise_std=0.01, n_copies=2,
@@ -50,6 +86,19 @@ def _instances():
         balancer = sklearn_dlprep.BalancingResampler
         instances.append(balancer(augmenter(width_shift_range=0.1, random_state=0),
                                   random_state=0))
+    # Fresh epochs made by a BalancingResampler, and class-balanced epochs with
+    # early stopping (a validation part large enough for the checks' 20 rows).
+    from sklearn.linear_model import SGDClassifier
+
+    epochs = sklearn_dlprep.AugmentedEpochsClassifier
+    instances.append(epochs(SGDClassifier(random_state=0),
+                            sklearn_dlprep.BalancingResampler(
+                                augmenter(width_shift_range=0.1)),
+                            epochs=3, random_state=0))
+    instances.append(epochs(SGDClassifier(random_state=0),
+                            augmenter(width_shift_range=0.1), balance=True,
+                            n_copies=2, early_stopping=True, validation_fraction=0.3,
+                            epochs=4, random_state=0))
     return instances
 
 
@@ -63,7 +112,10 @@ def test_every_public_estimator_is_checked():
     """The discovery finds the public estimators named in API.md."""
     names = {cls.__name__ for cls in _public_estimator_classes()}
     assert names == {"ArrayAugmenter", "BalancingResampler", "ChannelStandardizer",
-                     "SampleStandardizer", "ZCAWhitener"}
+                     "SampleStandardizer", "ZCAWhitener",
+                     "AugmentedEpochsClassifier", "AugmentedEpochsRegressor",
+                     "TestTimeAugmentationClassifier",
+                     "TestTimeAugmentationRegressor"}
 
 
 @parametrize_with_checks(_instances(), expected_failed_checks=_expected_failures)
