@@ -1,6 +1,11 @@
 """Augmentation inside training: fresh epochs and test-time augmentation."""
 
+import json
+import os
+import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -705,3 +710,25 @@ def test_tta_predict_before_fit_is_not_fitted_error():
     tta = TestTimeAugmentationClassifier(LogisticRegression(), ROTATE)
     with pytest.raises(NotFittedError):
         tta.predict(np.zeros((2, 64)))
+
+
+# The measurement script ------------------------------------------------------------
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_training.py"
+
+
+@pytest.mark.slow
+def test_training_benchmark_smoke_run_reports_every_method(tmp_path):
+    """benchmarks/bench_training.py --smoke runs and reports an accuracy for every
+    method (no number is asserted: the smoke run trains for 2 epochs)."""
+    out = tmp_path / "smoke.json"
+    env = {**os.environ, "PYTHONPATH": str(BENCH.parents[1])}
+    proc = subprocess.run([sys.executable, str(BENCH), "--smoke", "--json", str(out)],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(out.read_text())
+    assert report["smoke"] is True
+    assert set(report["means"]) == {"none", "static", "fresh", "fresh + TTA",
+                                    "static + TTA"}
+    assert all(0 <= value <= 1 for value in report["means"].values())
+    assert "| mean |" in proc.stdout
