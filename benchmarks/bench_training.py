@@ -4,7 +4,7 @@
 Run from the repository root::
 
     python benchmarks/bench_training.py            # 4 seeds, about a minute
-    python benchmarks/bench_training.py --smoke    # 1 seed, 2 epochs: runs, means nothing
+    python benchmarks/bench_training.py --smoke    # 1 seed, 2 epochs: means nothing
 
 On the digits (8x8), for each seed: 200 training rows drawn stratified, the other
 1,597 rows as test set, pixels divided by 16. One ``MLPClassifier`` configuration,

@@ -17,16 +17,17 @@ from sklearn.base import (
     clone,
 )
 from sklearn.model_selection import train_test_split
-from sklearn.utils import check_scalar, gen_batches, get_tags
+from sklearn.utils import gen_batches, get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 from sklearn_compat.base import _fit_context
 
 from ._balancer import BalancingResampler
+from .utils._memory import check_allocation
 from .utils._random import make_generator
 from .utils._sampling import even_repeat
-from .utils._validation import validate_samples
+from .utils._validation import check_nonnegative_number, validate_samples
 
 # Test-time views are predicted in blocks of rows whose views take about this many
 # bytes, so that memory stays bounded whatever the size of X and n_views.
@@ -49,9 +50,13 @@ def _seed(rng):
 
 
 def _check_int(value, name, min_val):
-    if isinstance(value, (bool, np.bool_)):
+    """An int >= ``min_val`` (its type is checked by the parameter constraints,
+    which let a bool through as an int)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an int, got {value!r}.")
-    return check_scalar(value, name, numbers.Integral, min_val=min_val)
+    if value < min_val:
+        raise ValueError(f"{name} must be an int >= {min_val}, got {value!r}.")
+    return int(value)
 
 
 def _augmenter_kind(augmenter, *, balancer_refused=None):
@@ -103,6 +108,12 @@ def _validate_y(estimator, y, *, classifier):
     if y.ndim == 2 and y.shape[1] == 1:
         y = column_or_1d(y, warn=True)
     return y
+
+
+def _frame(values, columns):
+    import pandas as pd  # the estimator was fitted on a DataFrame: pandas is there
+
+    return pd.DataFrame(values, columns=columns, copy=False)
 
 
 def _require_y(owner, y):
@@ -172,9 +183,10 @@ class _BaseAugmentedEpochs(_DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         _check_int(self.epochs, "epochs", 1)
         _check_int(self.n_copies, "n_copies", 1)
         _check_int(self.n_iter_no_change, "n_iter_no_change", 1)
-        check_scalar(self.validation_fraction, "validation_fraction", numbers.Real,
-                     min_val=0, max_val=1, include_boundaries="neither")
-        check_scalar(self.tol, "tol", numbers.Real, min_val=0)
+        if not 0 < self.validation_fraction < 1:
+            raise ValueError(f"validation_fraction must be in (0, 1), got "
+                             f"{self.validation_fraction!r}.")
+        check_nonnegative_number(self.tol, "tol")
         if not callable(getattr(self.estimator, "partial_fit", None)):
             raise TypeError(
                 f"{type(self).__name__} trains its estimator one epoch at a time "
@@ -298,6 +310,8 @@ class _BaseAugmentedEpochs(_DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
             return X_epoch, y_epoch
 
         sources, augmented = self._epoch_rows(y, rng)
+        check_allocation(len(sources) * X[:1].nbytes, "An epoch",
+                         "Lower n_copies, or train on batches of ArrayAugmenter.flow.")
         if self.shuffle:
             order = rng.permutation(len(sources))
             sources, augmented = sources[order], augmented[order]
@@ -766,15 +780,20 @@ class _BaseTestTimeAugmentation(MetaEstimatorMixin, BaseEstimator):
                     f"estimator {type(self.estimator).__name__} was fitted on "
                     f"{expected}."
                 )
-            # As SelectFromModel(prefit=True): a copy, so the caller's estimator
-            # is never changed through this one.
-            self.estimator_ = copy.deepcopy(self.estimator)
         else:
             _require_y(self, y)
             X, y = validate_samples(self, X, y, reset=True)
             y = _validate_y(self, y, classifier=self._classifier)
-            self.estimator_ = clone(self.estimator).fit(X, y)
         self._augmenter = clone(self.augmenter)
+        # One sample augmented now: a misconfigured augmenter (a rotation of 1-D
+        # signals, a sample_shape that does not fit X) fails at fit, not predict.
+        self._augmenter.augment(X[:1], random_state=0)
+        if self.prefit:
+            # As SelectFromModel(prefit=True): a copy, so the caller's estimator
+            # is never changed through this one.
+            self.estimator_ = copy.deepcopy(self.estimator)
+        else:
+            self.estimator_ = clone(self.estimator).fit(X, y)
         return self
 
     def _averaged(self, X, method):
@@ -787,6 +806,9 @@ class _BaseTestTimeAugmentation(MetaEstimatorMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_samples(self, X, reset=False)
         predict = getattr(self.estimator_, method)
+        # A prefit estimator fitted on a DataFrame gets its views with the same
+        # column names, as it expects.
+        names = getattr(self.estimator_, "feature_names_in_", None)
         key = make_generator(self.random_state).bytes(16)
         n_views = self.n_views + bool(self.include_original)
         rows_per_block = max(1, _VIEW_BLOCK_BYTES // max(1, X[:1].nbytes * n_views))
@@ -803,7 +825,10 @@ class _BaseTestTimeAugmentation(MetaEstimatorMixin, BaseEstimator):
                 views[i, int(self.include_original):] = self._augmenter.augment(
                     np.repeat(sample[np.newaxis], self.n_views, axis=0),
                     random_state=seed)
-            pred = np.asarray(predict(views.reshape((-1,) + X.shape[1:])))
+            views = views.reshape((-1,) + X.shape[1:])
+            if names is not None and views.ndim == 2:
+                views = _frame(views, names)
+            pred = np.asarray(predict(views))
             pred = pred.reshape((len(block), n_views) + pred.shape[1:]).mean(axis=1)
             if averaged is None:
                 averaged = np.empty((X.shape[0],) + pred.shape[1:], dtype=pred.dtype)

@@ -8,6 +8,7 @@ import inspect
 
 import pytest
 from imblearn.utils.estimator_checks import estimator_checks_generator
+from meta_instances import construct
 from sklearn.base import BaseEstimator
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -39,45 +40,9 @@ def _seeded(estimator):
     return estimator
 
 
-def _configured_meta_estimators():
-    """Meta-estimators need an estimator and an augmenter: configured instances,
-    by class name (scikit-learn's own suite does the same for its meta-estimators).
-    """
-    from sklearn.linear_model import (
-        LogisticRegression,
-        Ridge,
-        SGDClassifier,
-        SGDRegressor,
-    )
-
-    augmenter = sklearn_dlprep.ArrayAugmenter
-    return {
-        "AugmentedEpochsClassifier": lambda: sklearn_dlprep.AugmentedEpochsClassifier(
-            SGDClassifier(random_state=0), augmenter(width_shift_range=0.1),
-            epochs=3, random_state=0),
-        "AugmentedEpochsRegressor": lambda: sklearn_dlprep.AugmentedEpochsRegressor(
-            SGDRegressor(random_state=0), augmenter(width_shift_range=0.1),
-            epochs=3, random_state=0),
-        "TestTimeAugmentationClassifier":
-            lambda: sklearn_dlprep.TestTimeAugmentationClassifier(
-                LogisticRegression(), augmenter(width_shift_range=0.1), n_views=2,
-                random_state=0),
-        "TestTimeAugmentationRegressor":
-            lambda: sklearn_dlprep.TestTimeAugmentationRegressor(
-                Ridge(), augmenter(width_shift_range=0.1), n_views=2,
-                random_state=0),
-    }
-
-
-def _default_or_configured(cls):
-    configured = _configured_meta_estimators().get(cls.__name__)
-    return configured() if configured is not None else cls()
-
-
 def _instances():
     """Default instances, plus configurations that exercise real augmentation."""
-    instances = [_seeded(_default_or_configured(cls))
-                 for cls in _public_estimator_classes()]
+    instances = [_seeded(construct(cls)) for cls in _public_estimator_classes()]
     augmenter = sklearn_dlprep.ArrayAugmenter
     instances.append(augmenter(width_shift_range=0.2, zoom_range=0.1,
                                horizontal_flip=True, noise_std=0.01, n_copies=2,

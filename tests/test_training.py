@@ -458,15 +458,16 @@ def test_regressor_early_stopping_split_is_not_stratified():
 
 
 @pytest.mark.parametrize("params, error, match", [
-    ({"epochs": 0}, ValueError, "epochs == 0, must be >= 1"),
+    ({"epochs": 0}, ValueError, r"epochs must be an int >= 1, got 0"),
     ({"epochs": 2.5}, TypeError, "epochs"),
     ({"epochs": True}, TypeError, "epochs must be an int"),
-    ({"n_copies": 0}, ValueError, "n_copies == 0, must be >= 1"),
-    ({"validation_fraction": 0.0}, ValueError, "validation_fraction == 0.0"),
-    ({"validation_fraction": 1.0}, ValueError, "validation_fraction == 1.0"),
-    ({"validation_fraction": 1.5}, ValueError, "validation_fraction == 1.5"),
-    ({"n_iter_no_change": 0}, ValueError, "n_iter_no_change == 0"),
-    ({"tol": -1.0}, ValueError, "tol == -1.0"),
+    ({"n_copies": 0}, ValueError, r"n_copies must be an int >= 1, got 0"),
+    ({"validation_fraction": 0.0}, ValueError,
+     r"validation_fraction must be in \(0, 1\), got 0.0"),
+    ({"validation_fraction": 1.0}, ValueError, r"in \(0, 1\), got 1.0"),
+    ({"validation_fraction": 1.5}, ValueError, r"in \(0, 1\), got 1.5"),
+    ({"n_iter_no_change": 0}, ValueError, r"n_iter_no_change must be an int >= 1"),
+    ({"tol": -1.0}, ValueError, r"tol must be >= 0, got -1.0"),
     ({"shuffle": "yes"}, ValueError, "'shuffle' parameter"),
     ({"random_state": "seed"}, ValueError, "'random_state' parameter"),
 ])
@@ -630,6 +631,23 @@ def test_tta_prefit_wraps_a_fitted_estimator_without_refitting():
     with pytest.raises(NotFittedError):
         TestTimeAugmentationClassifier(RecordingClassifier(), ROTATE,
                                        prefit=True).fit(X)
+
+
+def test_tta_prefit_on_a_dataframe_model_gets_named_views():
+    """A prefit estimator fitted on a DataFrame gets views with its column names
+    (no feature-name warning), and the same predictions as from arrays."""
+    import warnings
+
+    X, y = _digits(100)
+    frame = pd.DataFrame(X, columns=[f"pixel_{i}" for i in range(64)])
+    fitted = LogisticRegression(max_iter=500).fit(frame, y)
+    tta = TestTimeAugmentationClassifier(fitted, ROTATE, n_views=2, prefit=True,
+                                         random_state=0).fit(frame)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        proba = tta.predict_proba(frame)
+    np.testing.assert_allclose(proba, clone(tta).set_params(
+        estimator=LogisticRegression(max_iter=500).fit(X, y)).fit(X).predict_proba(X))
 
 
 def test_tta_on_top_of_augmented_epochs():
