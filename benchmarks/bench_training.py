@@ -3,7 +3,7 @@
 
 Run from the repository root::
 
-    python benchmarks/bench_training.py            # 4 seeds, about a minute
+    python benchmarks/bench_training.py            # 4 seeds, about 30 s
     python benchmarks/bench_training.py --smoke    # 1 seed, 2 epochs: means nothing
 
 On the digits (8x8), for each seed: 200 training rows drawn stratified, the other

@@ -98,7 +98,7 @@ def _estimator_has(attr):
     return check
 
 
-def _validate_y(estimator, y, *, classifier):
+def _validate_y(y, *, classifier):
     """1-D class labels for a classifier; a column vector is raveled (warning)."""
     if classifier:
         y = column_or_1d(y, warn=True)
@@ -220,7 +220,7 @@ class _BaseAugmentedEpochs(_DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         _require_y(self, y)
         kind = self._validate_parameters()
         X, y = validate_samples(self, X, y, reset=True)
-        y = _validate_y(self, y, classifier=self._classifier)
+        y = _validate_y(y, classifier=self._classifier)
         rng = make_generator(self.random_state)
         augmenter = clone(self.augmenter)
 
@@ -783,7 +783,7 @@ class _BaseTestTimeAugmentation(MetaEstimatorMixin, BaseEstimator):
         else:
             _require_y(self, y)
             X, y = validate_samples(self, X, y, reset=True)
-            y = _validate_y(self, y, classifier=self._classifier)
+            y = _validate_y(y, classifier=self._classifier)
         self._augmenter = clone(self.augmenter)
         # One sample augmented now: a misconfigured augmenter (a rotation of 1-D
         # signals, a sample_shape that does not fit X) fails at fit, not predict.
