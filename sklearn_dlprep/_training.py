@@ -413,7 +413,8 @@ _EPOCHS_TAIL = """
 
     verbose : int, default=0
         With 1 or more, print one line per epoch: epoch, rows in the epoch and seen
-        so far, validation score (``-`` without early stopping) and seconds.
+        so far, validation score (``-`` without early stopping) and seconds; and
+        one line when early stopping ends the training.
 
     Attributes
     ----------
