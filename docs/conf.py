@@ -122,9 +122,10 @@ warnings.filterwarnings("ignore", category=UserWarning,
 _QUOTED = re.compile(r"``.*?``|(:\w+:)?`[^`]*`")
 _LONE_STAR = re.compile(r"(?<![\\*\w])\*(?=[A-Za-z_]\w*(?![\w*]))")
 _TRAILING_UNDERSCORE = re.compile(r"(?<![\w`])(n_features_in_|n_samples_out_)(?![\w`])")
-# Methods inherited from scikit-learn and imbalanced-learn point to labels of their
-# own documentation; without intersphinx (no network) these become plain text.
-_REF_ROLE = re.compile(r":ref:`([^`<]+?)\s*<[^`>]+>`|:ref:`([^`<]+)`")
+# Methods inherited from scikit-learn and imbalanced-learn point to labels and
+# glossary terms of their own documentation (a classifier's set_score_request says
+# :term:`meta-estimator`); without intersphinx (no network) these become plain text.
+_REF_ROLE = re.compile(r":(?:ref|term):`([^`<]+?)\s*<[^`>]+>`|:(?:ref|term):`([^`<]+)`")
 
 
 def _adapt_text(text):

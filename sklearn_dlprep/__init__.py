@@ -13,12 +13,20 @@ from ._scalers import (
     ZCAWhitener,
 )
 from ._split import train_val_test_split
+from ._training import (
+    AugmentedEpochsClassifier,
+    AugmentedEpochsRegressor,
+    TestTimeAugmentationClassifier,
+    TestTimeAugmentationRegressor,
+)
 from .operations import RandomBrightness, RandomFlip
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "ArrayAugmenter",
+    "AugmentedEpochsClassifier",
+    "AugmentedEpochsRegressor",
     "BalancingResampler",
     "ChannelMinMaxScaler",
     "ChannelStandardizer",
@@ -26,6 +34,8 @@ __all__ = [
     "RandomBrightness",
     "RandomFlip",
     "SampleStandardizer",
+    "TestTimeAugmentationClassifier",
+    "TestTimeAugmentationRegressor",
     "ZCAWhitener",
     "make_compose",
     "train_val_test_split",

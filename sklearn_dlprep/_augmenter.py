@@ -4,7 +4,6 @@
 # License: BSD-3-Clause
 
 import numbers
-from collections.abc import Sequence
 
 from joblib import effective_n_jobs
 
@@ -18,9 +17,10 @@ from ._engine import (
     check_params_fit_layout,
 )
 from .utils._docstring import substitute
-from .utils._layout import DATA_FORMATS, resolve_layout
+from .utils._layout import resolve_layout
 from .utils._param_validation import (
     BOOLEAN,
+    LAYOUT_CONSTRAINTS,
     RANDOM_STATE,
     check_params,
     interval,
@@ -185,9 +185,7 @@ class ArrayAugmenter(BaseAugmenter):
         "n_copies": [interval(numbers.Integral, 1)],
         "keep_original": [BOOLEAN],
         "shuffle": [BOOLEAN],
-        "sample_shape": [None, Sequence, numbers.Integral],
-        "spatial_ndim": [None, interval(numbers.Integral, 1, 2)],
-        "data_format": [options(*DATA_FORMATS)],
+        **LAYOUT_CONSTRAINTS,
         "random_state": [RANDOM_STATE],
         "n_jobs": [None, interval(numbers.Integral, 1),
                    interval(numbers.Integral, None, -1)],

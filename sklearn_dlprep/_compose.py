@@ -13,13 +13,13 @@ from ._base import BaseAugmenter
 from ._engine import Plan
 from .operations._base import Operation
 from .utils._docstring import substitute
-from .utils._layout import DATA_FORMATS, resolve_layout
+from .utils._layout import resolve_layout
 from .utils._param_validation import (
     BOOLEAN,
+    LAYOUT_CONSTRAINTS,
     RANDOM_STATE,
     check_params,
     interval,
-    options,
 )
 
 # An identity inverse map, for the samples a geometric step does not act on.
@@ -102,9 +102,7 @@ class Compose(BaseAugmenter):
         "n_copies": [interval(numbers.Integral, 1)],
         "keep_original": [BOOLEAN],
         "shuffle": [BOOLEAN],
-        "sample_shape": [None, tuple, list, numbers.Integral],
-        "spatial_ndim": [None, interval(numbers.Integral, 1, 2)],
-        "data_format": [options(*DATA_FORMATS)],
+        **LAYOUT_CONSTRAINTS,
         "random_state": [RANDOM_STATE],
         "n_jobs": [None, interval(numbers.Integral, 1),
                    interval(numbers.Integral, None, -1)],
@@ -258,7 +256,7 @@ def make_compose(*operations, **kwargs):
     >>> make_compose(RandomFlip(), RandomBrightness(0.1), random_state=0).steps
     [('randomflip', RandomFlip()), ('randombrightness', RandomBrightness(factor=0.1))]
     """
-    names = [type(op).__name__.lower() for op in operations]
+    names = [getattr(type(op), "__name__", "step").lower() for op in operations]
     counts = Counter(names)
     seen = Counter()
     steps = []
@@ -267,6 +265,7 @@ def make_compose(*operations, **kwargs):
             seen[name] += 1
             name = f"{name}-{seen[name]}"
         steps.append((name, op))
+    _check_steps(steps)  # refused here, as soon as they are given
     return Compose(steps, **kwargs)
 
 

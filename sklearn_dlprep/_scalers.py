@@ -22,6 +22,7 @@ from ._dask import (
 from .utils._containers import like_input
 from .utils._layout import from_canonical, resolve_layout, to_canonical
 from .utils._memory import check_allocation
+from .utils._param_validation import LAYOUT_CONSTRAINTS
 from .utils._validation import validate_samples
 
 # Statistics are accumulated, and outputs computed, on blocks of about this many
@@ -37,11 +38,6 @@ _ZCA_MATRICES_AT_PEAK = 5
 # The layout parameters, as every estimator of the package reads them. Their values
 # depend on the data (a sample_shape must hold n_features values), so
 # resolve_layout checks them against X; the constraints only check their types.
-_LAYOUT_CONSTRAINTS = {
-    "sample_shape": ["array-like", numbers.Integral, None],
-    "spatial_ndim": [numbers.Integral, None],
-    "data_format": [str],
-}
 
 _LAYOUT_DOCS = {
     "sample_shape": """sample_shape : tuple of int or None, default=None
@@ -305,7 +301,7 @@ class ChannelStandardizer(_ArrayTransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        **_LAYOUT_CONSTRAINTS,
+        **LAYOUT_CONSTRAINTS,
         "with_mean": ["boolean"],
         "with_std": ["boolean"],
     }
@@ -627,7 +623,7 @@ class ChannelMinMaxScaler(_ArrayTransformerMixin, BaseEstimator):
         "feature_range": ["array-like"],
         "value_range": ["array-like", None],
         "clip": ["boolean"],
-        **_LAYOUT_CONSTRAINTS,
+        **LAYOUT_CONSTRAINTS,
     }
 
     def __init__(self, feature_range=(0, 1), *, value_range=None, clip=False,
@@ -965,7 +961,7 @@ class SampleStandardizer(_ArrayTransformerMixin, BaseEstimator):
            [ 0.   ,  0.   ,  0.   ,  0.   ]])
     """
 
-    _parameter_constraints: dict = dict(_LAYOUT_CONSTRAINTS)
+    _parameter_constraints: dict = dict(LAYOUT_CONSTRAINTS)
 
     def __init__(self, sample_shape=None, *, spatial_ndim=None,
                  data_format="channels_last"):
@@ -1106,7 +1102,7 @@ class ZCAWhitener(_ArrayTransformerMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "epsilon": [numbers.Real],
-        **_LAYOUT_CONSTRAINTS,
+        **LAYOUT_CONSTRAINTS,
     }
 
     def __init__(self, epsilon=1e-6, *, sample_shape=None, spatial_ndim=None,

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from meta_instances import construct
 from sklearn.base import BaseEstimator
 from sklearn.utils import get_tags
 
@@ -70,12 +71,6 @@ PUBLIC = {name: getattr(sklearn_dlprep, name) for name in sklearn_dlprep.__all__
 ESTIMATORS = [obj for obj in PUBLIC.values()
               if inspect.isclass(obj) and issubclass(obj, BaseEstimator)
               and not issubclass(obj, Operation)]  # operations act inside Compose
-# What a class needs to be constructed at all.
-REQUIRED_ARGS = {
-    "Compose": lambda: {"steps": [("flip", sklearn_dlprep.RandomFlip("horizontal")),
-                                  ("light", sklearn_dlprep.RandomBrightness(
-                                      0.1, value_range=(-1e3, 1e3)))]},
-}
 FUNCTIONS = [obj for obj in PUBLIC.values()
              if not inspect.isclass(obj) and callable(obj)]
 
@@ -93,16 +88,16 @@ def _variants():
     a class that takes an augmenter also without one."""
     variants = []
     for cls in ESTIMATORS:
-        required = REQUIRED_ARGS.get(cls.__name__, dict)
-        names = cls(**required()).get_params(deep=False)
+        names = construct(cls).get_params(deep=False)
         active = {name: make for name, make in ACTIVE_PARAMS.items() if name in names}
 
-        def factory(cls=cls, active=active, required=required, **overrides):
-            return cls(**{**required(), **{name: make() for name, make in
-                                           active.items()}, **overrides})
+        def factory(cls=cls, active=active, **overrides):
+            return construct(cls, **{**{name: make() for name, make in active.items()},
+                                     **overrides})
 
         variants.append((cls.__name__, factory))
-        if "augmenter" in names:
+        augmenter = inspect.signature(cls).parameters.get("augmenter")
+        if augmenter is not None and augmenter.default is None:  # optional there
             variants.append((f"{cls.__name__}(augmenter=None)",
                              lambda factory=factory: factory(augmenter=None)))
     return variants
@@ -155,8 +150,12 @@ def _call(estimator, entry, X, y, draw=None, X_fit=None):
     if entry == "augment":
         return estimator.augment(X)
     if entry == "apply_params":
-        if draw is None:
+        if draw is None and _keras_draws(estimator, entry):
             draw = {"tx": np.ones(_n_rows(X))}
+        elif draw is None:  # a valid draw, for data of X's shape
+            clean = _clean_like(X)
+            draw = estimator.sample_params(clean if len(clean) == _n_rows(X) else
+                                           np.zeros((_n_rows(X), *clean.shape[1:])))
         return estimator.apply_params(X, draw)
     if entry == "sample_params":
         return estimator.sample_params(X)
@@ -171,7 +170,9 @@ def _param_path(estimator, name):
     params = estimator.get_params(deep=True)
     if name in params:
         return name
-    nested = [key for key in params if key.endswith(f"__{name}")]
+    # (not inside the meta-estimators' scikit-learn estimator, which checks its own)
+    nested = [key for key in params if key.endswith(f"__{name}")
+              and not key.startswith("estimator__")]
     return nested[0] if nested else None
 
 
@@ -189,6 +190,8 @@ def _assert_unchanged(before, after):
         np.testing.assert_array_equal(after.toarray(), before.toarray())
     elif isinstance(before, pd.DataFrame):
         pd.testing.assert_frame_equal(after, before)
+    elif isinstance(before, BaseEstimator):  # an operation given to make_compose
+        assert _params_repr(after) == _params_repr(before)
     elif isinstance(before, np.ndarray) and before.dtype == object:
         assert after.dtype == object and after.shape == before.shape
         assert all(a is b or a == b for a, b in zip(after.ravel(), before.ravel(),
@@ -241,6 +244,11 @@ def _takes_y(estimator, entry):
 
 def _stateful(estimator, entry):
     return get_tags(estimator).requires_fit
+
+
+def _keras_draws(estimator, entry):
+    """Augmenters whose draws are Keras' ImageDataGenerator dict."""
+    return "rotation_range" in estimator.get_params(deep=False)
 
 
 def _reads_values(estimator, entry):
@@ -375,23 +383,27 @@ MISFIT_CASES = [
          needs=_has_params("channel_shift_range")),
     Case("draw-rotating-signals", ValueError,
          r"params\['theta'\] is non-zero .*shape \(108,\): 1-D signals",
-         X=_SIGNALS, entries=frozenset({"apply_params"}),
+         X=_SIGNALS, entries=frozenset({"apply_params"}), needs=_keras_draws,
          draw=lambda n: {"theta": np.full(n, 15.0)}),
     Case("draw-shifting-signals-vertically", ValueError,
          r"params\['ty'\] is non-zero .*1-D signals", X=_SIGNALS,
-         entries=frozenset({"apply_params"}), draw=lambda n: {"ty": np.ones(n)}),
+         entries=frozenset({"apply_params"}), needs=_keras_draws,
+         draw=lambda n: {"ty": np.ones(n)}),
     Case("draw-channel-shift-on-grey-images", ValueError,
          r"params\['channel_shift_intensity'\] is non-zero .*no channel axis",
          X=lambda: _images(shape=(6, 6)), entries=frozenset({"apply_params"}),
+         needs=_keras_draws,
          draw=lambda n: {"channel_shift_intensity": np.full(n, 0.1)}),
     Case("draw-of-other-length", ValueError,
          r"params\['tx'\] has shape \(3,\); expected .*shape \(12,\)",
-         entries=frozenset({"apply_params"}), draw=lambda n: {"tx": np.zeros(3)}),
+         entries=frozenset({"apply_params"}), needs=_keras_draws,
+         draw=lambda n: {"tx": np.zeros(3)}),
     Case("draw-with-nan", ValueError, r"params\['zx'\] must hold finite real",
-         entries=frozenset({"apply_params"}),
+         entries=frozenset({"apply_params"}), needs=_keras_draws,
          draw=lambda n: {"zx": np.full(n, np.nan)}),
     Case("draw-unknown-key", ValueError, r"Unknown keys in params: \['angle'\]",
-         entries=frozenset({"apply_params"}), draw=lambda n: {"angle": np.zeros(n)}),
+         entries=frozenset({"apply_params"}), needs=_keras_draws,
+         draw=lambda n: {"angle": np.zeros(n)}),
 ]
 
 Y_CASES = [
@@ -468,8 +480,9 @@ BAD_PARAMS = [
         ("sampling_strategy", "most", ValueError),
         ("sampling_strategy", None, TypeError),
         ("sampling_strategy", 1.5, ValueError),
-        ("augmenter", "rotate", TypeError),
     )],
+    ("augmenter", "rotate", TypeError, _refused("augmenter", "rotate")
+     + "|augmenter must be a sampler of sklearn_dlprep .*got str"),
     ("zoom_range", 1.0, ValueError,
      r"zoom_range=1.0 gives the zoom interval \[0.0, 2.0\]; both ends must be > 0"),
     ("zoom_range", (0.0, 1.5), ValueError, r"interval \[0.0, 1.5\]; both ends must"),
@@ -494,8 +507,12 @@ BAD_PARAMS = [
     ("value_range", (0, np.inf), ValueError, r"value_range must have finite bounds"),
     ("clip", "yes", TypeError, r"clip.*'yes'"),
 ]
+# A parameter checked by scikit-learn's constraints (the meta-estimators declare
+# them) gives scikit-learn's message, which names the parameter and the value.
 PARAM_CASES = [
-    Case(f"{name}={value!r}", error, match, params={name: value},
+    Case(f"{name}={value!r}", error,
+         rf"{match}|The '{name}' parameter of \w+ must be .* Got .* instead",
+         params={name: value},
          entries=TRAIN_ENTRIES, needs=_has_params(name))
     for name, value, error, match in BAD_PARAMS
 ]
@@ -601,7 +618,7 @@ def test_a_class_with_one_row_is_balanced_by_repeating_it(strategy, with_augment
     """One row can be the source of every new row of its class, for every
     strategy: it works, labels follow their rows, and the copies are augmented."""
     for cls in ESTIMATORS:
-        if "sampling_strategy" not in cls().get_params():
+        if "sampling_strategy" not in construct(cls).get_params():
             continue
         X = _images()
         y = np.array([0] * 7 + [1] * 4 + [2])
@@ -625,7 +642,8 @@ def test_a_class_with_one_row_is_balanced_by_repeating_it(strategy, with_augment
 def test_balanced_flow_repeats_a_class_with_one_row():
     """flow(balance=True) brings a one-row class to the majority count."""
     for cls in ESTIMATORS:
-        if not hasattr(cls, "flow"):
+        if not hasattr(cls, "flow") or "rotation_range" not in construct(
+                cls).get_params():
             continue
         y = np.array([0] * 11 + [1])
         batches = cls(rotation_range=20).flow(_images(), y, batch_size=5, balance=True,
@@ -679,14 +697,28 @@ def _split_cases():
     ]
 
 
-FUNCTION_CASES = {"train_val_test_split": _split_cases}
+def _make_compose_cases():
+    flip = sklearn_dlprep.RandomFlip()
+    return [
+        ("not-an-operation", (flip, sklearn_dlprep.ArrayAugmenter()), {}, TypeError,
+         r"Step 'arrayaugmenter' must be an operation of sklearn_dlprep"),
+        ("a-plain-function", (np.fliplr,), {}, TypeError,
+         r"must be an operation of sklearn_dlprep"),
+        ("unknown-keyword", (flip,), dict(rotation_range=10), TypeError,
+         r"rotation_range"),
+        ("no-operations", (), {}, ValueError, r"steps is empty"),
+    ]
+
+
+FUNCTION_CASES = {"train_val_test_split": _split_cases,
+                  "make_compose": _make_compose_cases}
 
 
 def test_every_public_name_is_in_the_battery():
     """A new public estimator is covered through its entry points; a new public
     function needs its own cases here (the test fails until they are written)."""
     for cls in ESTIMATORS:
-        assert any(_has_entry(cls(), entry) for entry in ENTRY_POINTS), cls
+        assert any(_has_entry(construct(cls), entry) for entry in ENTRY_POINTS), cls
     for function in FUNCTIONS:
         assert function.__name__ in FUNCTION_CASES, (
             f"add bad-input cases for {function.__name__} to FUNCTION_CASES")

@@ -8,6 +8,7 @@ import inspect
 
 import pytest
 from imblearn.utils.estimator_checks import estimator_checks_generator
+from meta_instances import construct
 from sklearn.base import BaseEstimator
 from sklearn.utils.estimator_checks import (
     check_get_params_invariance,
@@ -51,15 +52,6 @@ def _operation_classes():
 OPERATION_ARGS = {"RandomBrightness": {"factor": 0.2}}
 
 
-def _representative_compose():
-    """A chain with a fused geometric run and a pointwise pass; the brightness
-    range is wide because the checks feed data of any sign and scale."""
-    return sklearn_dlprep.Compose(
-        [("flip", sklearn_dlprep.RandomFlip("horizontal")),
-         ("light", sklearn_dlprep.RandomBrightness(0.1, value_range=(-1e3, 1e3)))],
-        random_state=0)
-
-
 def _seeded(estimator):
     """Fix random_state, as imbalanced-learn's own suite does before its checks
     (they compare two calls, e.g. dense against sparse input)."""
@@ -70,9 +62,7 @@ def _seeded(estimator):
 
 def _instances():
     """Default instances, plus configurations that exercise real augmentation."""
-    instances = [_seeded(cls()) for cls in _public_estimator_classes()
-                 if cls is not sklearn_dlprep.Compose]
-    instances.append(_representative_compose())
+    instances = [_seeded(construct(cls)) for cls in _public_estimator_classes()]
     augmenter = sklearn_dlprep.ArrayAugmenter
     instances.append(augmenter(width_shift_range=0.2, zoom_range=0.1,
                                horizontal_flip=True, noise_std=0.01, n_copies=2,
@@ -87,6 +77,19 @@ def _instances():
         balancer = sklearn_dlprep.BalancingResampler
         instances.append(balancer(augmenter(width_shift_range=0.1, random_state=0),
                                   random_state=0))
+    # Fresh epochs made by a BalancingResampler, and class-balanced epochs with
+    # early stopping (a validation part large enough for the checks' 20 rows).
+    from sklearn.linear_model import SGDClassifier
+
+    epochs = sklearn_dlprep.AugmentedEpochsClassifier
+    instances.append(epochs(SGDClassifier(random_state=0),
+                            sklearn_dlprep.BalancingResampler(
+                                augmenter(width_shift_range=0.1)),
+                            epochs=3, random_state=0))
+    instances.append(epochs(SGDClassifier(random_state=0),
+                            augmenter(width_shift_range=0.1), balance=True,
+                            n_copies=2, early_stopping=True, validation_fraction=0.3,
+                            epochs=4, random_state=0))
     return instances
 
 
@@ -101,7 +104,9 @@ def test_every_public_estimator_is_checked():
     names = {cls.__name__ for cls in _public_estimator_classes()}
     assert names == {"ArrayAugmenter", "BalancingResampler", "ChannelStandardizer",
                      "ChannelMinMaxScaler", "Compose", "SampleStandardizer",
-                     "ZCAWhitener"}
+                     "ZCAWhitener", "AugmentedEpochsClassifier",
+                     "AugmentedEpochsRegressor", "TestTimeAugmentationClassifier",
+                     "TestTimeAugmentationRegressor"}
 
 
 @parametrize_with_checks(_instances(), expected_failed_checks=_expected_failures)

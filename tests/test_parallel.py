@@ -40,6 +40,7 @@ def warp_threads(monkeypatch):
 
         def spy(*args, original=original, **kwargs):
             callers.add(threading.get_ident())
+            threading.Event().wait(0.0005)  # so that both workers get chunks
             return original(*args, **kwargs)
 
         monkeypatch.setattr(module, name, spy)
