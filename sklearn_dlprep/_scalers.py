@@ -6,7 +6,6 @@
 import numbers
 
 import numpy as np
-from imblearn.utils import Substitution
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils import check_scalar, gen_batches
 from sklearn.utils.validation import check_is_fitted
@@ -20,6 +19,7 @@ from ._dask import (
     refuse_non_finite,
 )
 from .utils._containers import like_input
+from .utils._docstring import substitute
 from .utils._layout import from_canonical, resolve_layout, to_canonical
 from .utils._memory import check_allocation
 from .utils._param_validation import LAYOUT_CONSTRAINTS
@@ -38,31 +38,6 @@ _ZCA_MATRICES_AT_PEAK = 5
 # The layout parameters, as every estimator of the package reads them. Their values
 # depend on the data (a sample_shape must hold n_features values), so
 # resolve_layout checks them against X; the constraints only check their types.
-
-_LAYOUT_DOCS = {
-    "sample_shape": """sample_shape : tuple of int or None, default=None
-        Shape of one sample when ``X`` is 2-D ``(n_samples, n_features)``, such as
-        ``(28, 28)`` or ``(32, 32, 3)``. ``None`` takes it from an N-d ``X``; the
-        rows of a 2-D ``X`` are then 1-D signals with a single channel.""",
-    "spatial_ndim": """spatial_ndim : {1, 2} or None, default=None
-        Number of spatial axes of a sample; ``None`` means ``min(rank, 2)``: a
-        sample of rank 3 is an image with a channel axis, rank 1 or 2 has a single
-        channel. Use 1 for multichannel signals ``(T, C)``.""",
-    "data_format": """data_format : {"channels_last", "channels_first"}, \
-default="channels_last"
-        Where the channel axis of a sample lies (``"channels_first"`` reads
-        PyTorch's ``(C, H, W)``).""",
-}
-
-_CONTAINER_NOTES = """\
-The output has the input's layout (2-D in, 2-D out; N-d in, N-d out; a
-    DataFrame in, a DataFrame with the same columns and index out) and a floating
-    dtype: float64 and float32 are kept, integer (e.g. uint8) and float16 input
-    give float32. ``set_output(transform="pandas")`` needs 2-D input. The input is
-    never modified. A ``dask.array`` chunked along the rows is accepted too:
-    statistics are dask reductions, and the output is a lazy dask array with the
-    input's chunks (see :ref:`scaling_large_data`)."""
-
 
 def _output_dtype(dtype):
     """Floating dtype of the output for an input of ``dtype``.
@@ -212,7 +187,7 @@ class _ArrayTransformerMixin(OneToOneFeatureMixin, TransformerMixin):
         return tags
 
 
-@Substitution(**_LAYOUT_DOCS, container_notes=_CONTAINER_NOTES)
+@substitute
 class ChannelStandardizer(_ArrayTransformerMixin, BaseEstimator):
     """Standardize each channel with one mean and one std over samples and positions.
 
@@ -234,7 +209,7 @@ class ChannelStandardizer(_ArrayTransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    {sample_shape}
+    %(sample_shape)s
 
     with_mean : bool, default=True
         Subtract the channel means.
@@ -242,9 +217,9 @@ class ChannelStandardizer(_ArrayTransformerMixin, BaseEstimator):
     with_std : bool, default=True
         Divide by the channel standard deviations.
 
-    {spatial_ndim}
+    %(spatial_ndim)s
 
-    {data_format}
+    %(data_format)s
         Statistics are per channel whichever it is.
 
     Attributes
@@ -277,7 +252,7 @@ class ChannelStandardizer(_ArrayTransformerMixin, BaseEstimator):
 
     Notes
     -----
-    {container_notes}
+    %(container_notes)s
 
     Examples
     --------
@@ -515,7 +490,7 @@ def _channel_min_max(X, layout):
     return data_min, data_max
 
 
-@Substitution(**_LAYOUT_DOCS, container_notes=_CONTAINER_NOTES)
+@substitute
 class ChannelMinMaxScaler(_ArrayTransformerMixin, BaseEstimator):
     """Map each channel linearly onto a fixed range, such as ``[0, 1]``.
 
@@ -553,11 +528,11 @@ class ChannelMinMaxScaler(_ArrayTransformerMixin, BaseEstimator):
         With ``clip=False`` and a ``value_range``, data outside ``value_range`` is
         refused with a ``ValueError`` that says how many values fall outside.
 
-    {sample_shape}
+    %(sample_shape)s
 
-    {spatial_ndim}
+    %(spatial_ndim)s
 
-    {data_format}
+    %(data_format)s
         The ranges are per channel whichever it is.
 
     Attributes
@@ -601,7 +576,7 @@ class ChannelMinMaxScaler(_ArrayTransformerMixin, BaseEstimator):
     The map is computed in float64 as ``(X - data_min_) / data_range_ *
     (high - low) + low``, so with ``value_range=(0, 255)`` and
     ``feature_range=(0, 1)`` it is ``X / 255`` rounded once to the output dtype.
-    {container_notes}
+    %(container_notes)s
 
     Examples
     --------
@@ -905,7 +880,7 @@ def _standardize_rows(block, layout=None):
     return block
 
 
-@Substitution(**_LAYOUT_DOCS, container_notes=_CONTAINER_NOTES)
+@substitute
 class SampleStandardizer(_ArrayTransformerMixin, BaseEstimator):
     """Standardize each sample on its own to mean 0 and standard deviation 1.
 
@@ -924,13 +899,13 @@ class SampleStandardizer(_ArrayTransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    {sample_shape}
+    %(sample_shape)s
         The statistics run over the whole sample whatever its layout, so the
         layout parameters are only checked against ``X``.
 
-    {spatial_ndim}
+    %(spatial_ndim)s
 
-    {data_format}
+    %(data_format)s
 
     Attributes
     ----------
@@ -949,7 +924,7 @@ class SampleStandardizer(_ArrayTransformerMixin, BaseEstimator):
     Notes
     -----
     The statistics of each sample are computed in float64, by blocks of rows.
-    {container_notes}
+    %(container_notes)s
 
     Examples
     --------
@@ -1010,7 +985,7 @@ class SampleStandardizer(_ArrayTransformerMixin, BaseEstimator):
         return tags
 
 
-@Substitution(**_LAYOUT_DOCS, container_notes=_CONTAINER_NOTES)
+@substitute
 class ZCAWhitener(_ArrayTransformerMixin, BaseEstimator):
     """ZCA whitening: decorrelate the features while staying close to the data.
 
@@ -1039,13 +1014,13 @@ class ZCAWhitener(_ArrayTransformerMixin, BaseEstimator):
     epsilon : float, default=1e-6
         Added to every eigenvalue before the inverse square root; must be > 0.
 
-    {sample_shape}
+    %(sample_shape)s
         Whitening acts on the flattened sample, so the layout parameters are
         only checked against ``X``.
 
-    {spatial_ndim}
+    %(spatial_ndim)s
 
-    {data_format}
+    %(data_format)s
         The result does not depend on the order of the features: the same
         images in either layout give the same output, re-laid-out.
 
@@ -1083,7 +1058,7 @@ class ZCAWhitener(_ArrayTransformerMixin, BaseEstimator):
     Notes
     -----
     Statistics are accumulated in float64 by blocks of rows.
-    {container_notes}
+    %(container_notes)s
 
     Examples
     --------
