@@ -271,7 +271,8 @@ def test_fit_resample_returns_originals_then_copies():
 def test_keep_original_false_returns_only_copies():
     """keep_original=False returns n_copies augmented rows per sample."""
     X = np.zeros((5, 4, 4))
-    X_res, y_res = ArrayAugmenter(n_copies=2, keep_original=False).fit_resample(
+    X_res, y_res = ArrayAugmenter(n_copies=2, keep_original=False,
+                                  sample_shape=(4, 4)).fit_resample(
         X, np.arange(5))
     assert X_res.shape == (10, 4, 4)
     np.testing.assert_array_equal(y_res, np.tile(np.arange(5), 2))
@@ -281,7 +282,7 @@ def test_shuffle_mixes_rows_and_keeps_them_with_their_labels():
     """shuffle=True permutes rows; sample_indices_ and labels still match."""
     X = np.arange(20.0)[:, None, None] * np.ones((1, 3, 3))
     y = np.arange(20)
-    aug = ArrayAugmenter(shuffle=True, random_state=0)
+    aug = ArrayAugmenter(shuffle=True, spatial_ndim=2, random_state=0)
     X_res, y_res = aug.fit_resample(X, y)
     np.testing.assert_array_equal(y_res, aug.sample_indices_)
     np.testing.assert_array_equal(X_res[:, 0, 0], y_res)
@@ -359,9 +360,9 @@ def test_apply_params_refuses_bad_draws():
     """Unknown keys and wrong lengths are named in the error."""
     X = np.zeros((3, 4, 4))
     with pytest.raises(ValueError, match="Unknown keys.*'angle'"):
-        ArrayAugmenter().apply_params(X, {"angle": np.zeros(3)})
+        ArrayAugmenter(sample_shape=(4, 4)).apply_params(X, {"angle": np.zeros(3)})
     with pytest.raises(ValueError, match=r"params\['tx'\] has shape \(2,\)"):
-        ArrayAugmenter().apply_params(X, {"tx": np.zeros(2)})
+        ArrayAugmenter(sample_shape=(4, 4)).apply_params(X, {"tx": np.zeros(2)})
 
 
 @pytest.mark.parametrize("params, match", [
@@ -377,7 +378,8 @@ def test_apply_params_refuses_bad_draws():
 def test_bad_parameters_name_themselves(params, match):
     """Out-of-range parameters raise a ValueError naming the parameter."""
     with pytest.raises(ValueError, match=match):
-        ArrayAugmenter(**params).fit_resample(np.zeros((3, 4, 4)), [0, 1, 0])
+        ArrayAugmenter(**params, sample_shape=(4, 4)).fit_resample(
+            np.zeros((3, 4, 4)), [0, 1, 0])
 
 
 # In a pipeline --------------------------------------------------------------------

@@ -38,8 +38,8 @@ def test_labels_stay_with_their_rows():
     """Without augmentation a batch is exactly the rows its labels name."""
     X = np.arange(30.0)[:, None, None] * np.ones((1, 4, 4))
     y = np.arange(30)
-    for X_batch, y_batch in ArrayAugmenter().flow(X, y, batch_size=7,
-                                                  random_state=1):
+    for X_batch, y_batch in ArrayAugmenter(sample_shape=(4, 4)).flow(
+            X, y, batch_size=7, random_state=1):
         np.testing.assert_array_equal(X_batch[:, 0, 0], y_batch)
 
 
@@ -66,8 +66,8 @@ def test_balance_gives_class_balanced_batches(shuffle):
     class to the majority count, each source row used as evenly as possible."""
     y = np.array([0] * 80 + [1] * 20 + [2] * 10)
     X = np.arange(len(y), dtype=np.float32)[:, None, None] * np.ones((1, 4, 4))
-    batches = ArrayAugmenter().flow(X, y, batch_size=30, shuffle=shuffle,
-                                    balance=True, random_state=0)
+    batches = ArrayAugmenter(sample_shape=(4, 4)).flow(
+        X, y, batch_size=30, shuffle=shuffle, balance=True, random_state=0)
     assert len(batches) == 8
     seen = list(batches)
     for _, y_batch in seen:

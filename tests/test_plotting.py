@@ -41,7 +41,8 @@ def test_grid_has_one_image_per_sample_and_variant():
 def test_fewer_samples_than_asked_shows_them_all():
     """With fewer rows in X than n_samples, every row is shown once."""
     X = np.zeros((2, 4, 4))
-    fig = plot_augmentations(ArrayAugmenter(), X, n_samples=8, n_variants=1)
+    fig = plot_augmentations(ArrayAugmenter(sample_shape=(4, 4)), X, n_samples=8,
+                             n_variants=1)
     assert len(fig.axes) == 2 * 2
 
 
@@ -147,11 +148,12 @@ def test_signals_are_drawn_as_lines():
 def test_row_labels_label_the_rows():
     """row_labels become the labels of the first column; a wrong count is refused."""
     X = np.zeros((2, 4, 4))
-    fig = plot_augmentations(ArrayAugmenter(), X, n_samples=2, n_variants=1,
+    augmenter = ArrayAugmenter(sample_shape=(4, 4))
+    fig = plot_augmentations(augmenter, X, n_samples=2, n_variants=1,
                              row_labels=["cat", "dog"])
     assert [fig.axes[i].get_ylabel() for i in (0, 2)] == ["cat", "dog"]
     with pytest.raises(ValueError, match="one per row"):
-        plot_augmentations(ArrayAugmenter(), X, n_samples=2, row_labels=["cat"])
+        plot_augmentations(augmenter, X, n_samples=2, row_labels=["cat"])
 
 
 @pytest.mark.parametrize("name, value", [("n_samples", 0), ("n_variants", 1.5)])
