@@ -104,3 +104,15 @@ def test_ambiguous_flat_rows_need_no_guess():
     whatever the number of columns (no ambiguity to refuse)."""
     X = _ambiguous().reshape(6, 30)[:, :3]
     assert ArrayAugmenter(width_shift_range=0.1).augment(X).shape == (6, 3)
+
+
+def test_sample_shape_whose_size_overflows_int64_is_refused():
+    """A sample_shape whose product wraps around in int64 (to 64 here) is compared
+    by its true size, and refused."""
+    huge = (192, (2**59 + 1) // 3)
+    X = np.zeros((2, 64), dtype=np.float32)
+    with pytest.raises(ValueError, match=rf"sample_shape=\(192, {huge[1]}\) holds "
+                                         rf"{192 * huge[1]} values but X has 64"):
+        ArrayAugmenter(sample_shape=huge).augment(X)
+    with pytest.raises(ValueError, match=r"holds \d{20} values"):
+        ChannelStandardizer(sample_shape=huge).fit(X)

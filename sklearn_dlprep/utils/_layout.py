@@ -12,6 +12,7 @@ the caller's array wherever numpy allows it, so no dataset is copied to reach it
 # Authors: sklearn-dlprep developers
 # License: BSD-3-Clause
 
+import math
 import numbers
 from dataclasses import dataclass
 
@@ -70,7 +71,7 @@ class SampleLayout:
     @property
     def n_features(self):
         """Number of values in one sample."""
-        return int(np.prod(self.sample_shape, dtype=np.int64))
+        return math.prod(self.sample_shape)
 
 
 def _check_shape_tuple(sample_shape):
@@ -153,7 +154,8 @@ def resolve_layout(X_shape, sample_shape=None, spatial_ndim=None,
             raise ValueError(_ambiguous_message(X_shape))
     else:
         shape = _check_shape_tuple(sample_shape)
-        n_features = int(np.prod(shape, dtype=np.int64))
+        # Python ints: a product of numpy int64 would wrap around silently.
+        n_features = math.prod(shape)
         if len(X_shape) == 2:
             if n_features != X_shape[1]:
                 raise ValueError(
