@@ -1,5 +1,7 @@
 """ArrayAugmenter.flow: fresh batches every epoch, never the whole augmented set."""
 
+import tracemalloc
+
 import numpy as np
 import pytest
 
@@ -43,21 +45,24 @@ def test_labels_stay_with_their_rows():
         np.testing.assert_array_equal(X_batch[:, 0, 0], y_batch)
 
 
-def test_no_epoch_materialises_the_augmented_dataset(monkeypatch):
-    """Every array flow augments is at most one batch long."""
-    X, y = _data(200)
-    aug = ArrayAugmenter(rotation_range=10, random_state=0)
-    sizes = []
-    original = ArrayAugmenter._apply
-
-    def spy(self, Xc, src_rows, outc, dst_rows, params, settings):
-        sizes.append((len(Xc), len(outc)))
-        return original(self, Xc, src_rows, outc, dst_rows, params, settings)
-
-    monkeypatch.setattr(ArrayAugmenter, "_apply", spy)
-    for _ in aug.flow(X, y, batch_size=16):
-        pass
-    assert len(sizes) == 13 and max(max(s) for s in sizes) <= 16
+def test_no_epoch_materialises_the_augmented_dataset():
+    """An epoch allocates a few batches at a time, never the augmented dataset:
+    the peak traced allocation of a whole epoch is a small multiple of one batch
+    and a small fraction of X."""
+    X = np.random.default_rng(0).random((1000, 16, 16, 3)).astype(np.float32)
+    y = np.arange(1000) % 10
+    aug = ArrayAugmenter(rotation_range=10, brightness_range=(0.8, 1.2),
+                         random_state=0)
+    batch_bytes = 16 * X[0].nbytes
+    tracemalloc.start()
+    try:
+        sizes = [len(X_batch) for X_batch, _ in aug.flow(X, y, batch_size=16)]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(sizes) == 63 and max(sizes) == 16 and sum(sizes) == 1000
+    assert peak < 8 * batch_bytes + (1 << 18), f"peak {peak:,} bytes"
+    assert peak < X.nbytes / 10
 
 
 @pytest.mark.parametrize("shuffle", [True, False])

@@ -285,10 +285,15 @@ SCALERS = [getattr(sklearn_dlprep, name) for name in sklearn_dlprep.__all__
 def test_pickle_and_clone_round_trip_a_fitted_scaler(Scaler, X):
     """A fitted scaler survives pickling with identical transforms (and partial
     fits that continue alike); its clone has the same parameters, unfitted."""
-    # images() may draw (n, H, 3) grey images: their sample shape says so.
-    layout = ({"sample_shape": X.shape[1:]}
-              if "sample_shape" in Scaler().get_params() else {})
-    scaler = Scaler(**layout).fit(X)
+    if "sample_shape" in Scaler().get_params():
+        # images() may draw (n, H, 3) grey images: their sample shape says so.
+        scaler = Scaler(sample_shape=X.shape[1:])
+    else:
+        # A whitener's eigendecomposition grows as the cube of the features (up to
+        # 720 here); its round trip does not depend on how many there are.
+        X = X.reshape(len(X), -1)[:, :24]
+        scaler = Scaler()
+    scaler.fit(X)
     restored = pickle.loads(pickle.dumps(scaler))
     np.testing.assert_array_equal(restored.transform(X), scaler.transform(X))
     if hasattr(scaler, "inverse_transform"):
