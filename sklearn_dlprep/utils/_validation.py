@@ -133,6 +133,11 @@ def validate_samples(estimator, X, y="no_validation", *, reset=True,
     least one feature) is done here.
     The dtype of a numeric ``X`` is kept (uint8 stays uint8); object arrays of
     numbers become float64, other object arrays are refused with a ``TypeError``.
+    pandas nullable columns (``Int64``, ``Float32``, ``boolean``...) are read as
+    their numpy dtype, ``pd.NA`` refused as NaN is (read as NaN when
+    ``ensure_all_finite=False``); categorical, text and date columns are refused
+    with a ``TypeError`` naming them. For an estimator that only copies rows, use
+    :func:`check_rows_to_copy` instead.
 
     Returns ``X`` or ``(X, y)`` as ``validate_data`` does.
     """
