@@ -7,6 +7,9 @@ import argparse
 import sys
 import time
 
+# numpy's legacy seeding (scikit-learn's random_state) takes 32-bit seeds.
+MAX_SEED = 2**32 - 1
+
 
 def _fraction(text):
     try:
@@ -25,6 +28,17 @@ def _minority_count(text):
         raise argparse.ArgumentTypeError(f"not an int: {text!r}") from None
     if not 1 <= value <= 9:
         raise argparse.ArgumentTypeError(f"must be from 1 to 9, got {text}")
+    return value
+
+
+def _seed(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an int: {text!r}") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(
+            f"must be an int from 0 to {MAX_SEED}, got {text}")
     return value
 
 
@@ -65,7 +79,7 @@ def build_parser():
              "layer of 64 units, its alpha searched), or logistic, "
              "LogisticRegression (its C searched) (default: %(default)s)")
     demo.add_argument(
-        "--seed", type=int, default=0,
+        "--seed", type=_seed, default=0,
         help="seeds the split, the minority classes and rows, and the samplers: "
              "the same seed prints the same metrics (default: %(default)s)")
     demo.add_argument(
@@ -88,9 +102,20 @@ def main(argv=None):
     if args.command is None:
         parser.print_help()
         return 0
-    from ._demo import format_table, matplotlib_available, run_demo
+    from ._demo import (
+        check_output_folder,
+        format_table,
+        matplotlib_available,
+        run_demo,
+    )
 
     plots = not args.no_plots
+    if plots:
+        # Before the demo's minute of work, not after it.
+        try:
+            check_output_folder(args.out)
+        except ValueError as exc:
+            parser.error(f"demo: argument --out: {exc}")
     if plots and matplotlib_available():
         import matplotlib
 

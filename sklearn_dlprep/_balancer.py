@@ -7,16 +7,15 @@ import numbers
 from collections.abc import Mapping
 
 import numpy as np
-import scipy.sparse as sp
 from imblearn.base import BaseSampler
 from imblearn.utils import check_sampling_strategy
 from sklearn.base import clone
 from sklearn.utils import assert_all_finite
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import validate_data
 
+from .utils._containers import round_to_columns
 from .utils._docstring import substitute
-from .utils._memory import check_allocation
+from .utils._memory import bytes_per_row, check_allocation
 from .utils._param_validation import (
     BOOLEAN,
     RANDOM_STATE,
@@ -27,7 +26,7 @@ from .utils._param_validation import (
 )
 from .utils._random import make_generator
 from .utils._sampling import even_repeat
-from .utils._validation import validate_samples
+from .utils._validation import check_rows_to_copy, take_rows, validate_samples
 
 _TO_ONE_COUNT = ("mean", "median")
 _STRATEGY_NAMES = ("auto", "minority", "not minority", "not majority", "all",
@@ -160,15 +159,11 @@ class BalancingResampler(BaseSampler):
         if self.augmenter is None:
             # Rows are only copied, as RandomOverSampler does: any dtype, sparse
             # matrices, and DataFrames of mixed columns work.
-            X, y = validate_data(self, X, y, reset=True, accept_sparse=["csr", "csc"],
-                                 dtype=None, ensure_all_finite=False, allow_nd=True,
-                                 multi_output=True)
-            if X.ndim > 2 and X.shape[0] and not np.prod(X.shape[1:]):
-                raise ValueError(
-                    f"Found array with 0 feature(s) (shape={X.shape}) while a minimum "
-                    "of 1 is required."
-                )
+            X = check_rows_to_copy(self, X, y)
+            y = np.asarray(y)
         else:
+            # The column dtypes of a DataFrame, to round augmented values to them.
+            self._column_dtypes = getattr(X, "dtypes", None)
             X, y = validate_samples(self, X, y, reset=True)
         if y.ndim == 2 and type_of_target(y) == "multilabel-indicator" and np.any(
                 y.sum(axis=1) != 1):
@@ -192,8 +187,8 @@ class BalancingResampler(BaseSampler):
         rng = make_generator(self.random_state)
         # Checked before the index arrays are built: they grow with the counts too.
         n_out = sum(n_target for _, n_target in counts.values())
-        check_allocation(n_out * (X[:1].nbytes if not sp.issparse(X) else 0),
-                         "the resampled data", "Ask for smaller class counts.")
+        check_allocation(n_out * bytes_per_row(X), "the resampled data",
+                         "Ask for smaller class counts.")
         kept, created = [], []
         for cls, (n_now, n_target) in counts.items():
             rows = np.flatnonzero(labels == cls)
@@ -210,10 +205,11 @@ class BalancingResampler(BaseSampler):
         sample_indices = np.empty(len(source), dtype=np.intp)
         sample_indices[position] = source
 
-        out = X[sample_indices]
+        out = take_rows(X, sample_indices)
         if plan is not None and len(created):
             plan.apply(X, created, out, position[len(kept):],
                        plan.draw(len(created), rng))
+            round_to_columns(out.reshape(len(out), -1), self._column_dtypes)
         self.sample_indices_ = sample_indices
         return out, y[sample_indices]
 
@@ -223,7 +219,7 @@ class BalancingResampler(BaseSampler):
         tags.input_tags.sparse = not augmenting
         tags.input_tags.allow_nan = not augmenting
         # Without an augmenter rows are only copied: any values, strings included.
-        tags.input_tags.string = not augmenting
+        tags.input_tags.string = tags.input_tags.categorical = not augmenting
         tags.sampler_tags.sample_indices = True
         return tags
 

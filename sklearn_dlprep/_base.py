@@ -166,7 +166,7 @@ class BaseAugmenter(BaseSampler):
         >>> import numpy as np
         >>> from sklearn_dlprep import ArrayAugmenter
         >>> image = np.arange(12.0).reshape(1, 3, 4)
-        >>> ArrayAugmenter().apply_params(image, {"tx": [1.0]})[0]
+        >>> ArrayAugmenter(sample_shape=(3, 4)).apply_params(image, {"tx": [1.0]})[0]
         array([[ 1.,  2.,  3.,  3.],
                [ 5.,  6.,  7.,  7.],
                [ 9., 10., 11., 11.]])

@@ -11,6 +11,8 @@ untouched test part. ``python -m sklearn_dlprep demo`` runs it (see ``__main__``
 # License: BSD-3-Clause
 
 import math
+import numbers
+import os
 import sys
 import time
 import warnings
@@ -168,6 +170,39 @@ def _rows_fitted(pipeline, n_train):
     return n_train + int(sum(sampler.sampling_strategy_.values()))
 
 
+MAX_SEED = 2**32 - 1
+
+
+def check_output_folder(out):
+    """Refuse a folder ``out`` that the pictures cannot be written to.
+
+    ``out`` need not exist (it is created when the pictures are written), but the
+    nearest existing folder on its path must be a writable folder: not a file,
+    not ``/dev/null``.
+    """
+    path = Path(out)
+    existing = path
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ValueError(
+            f"cannot write pictures to out={str(out)!r}: {str(existing)!r} is not a "
+            "folder. Pass a folder, or --no-plots (plots=False) for no pictures."
+        )
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ValueError(
+            f"cannot write pictures to out={str(out)!r}: the folder {str(existing)!r} "
+            "is not writable. Pass another folder, or --no-plots (plots=False)."
+        )
+
+
+def _check_seed(seed):
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed must be an int from 0 to {MAX_SEED}, got {seed!r}.")
+    if not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"seed must be an int from 0 to {MAX_SEED}, got {seed!r}.")
+
+
 def run_demo(*, imbalance=0.1, n_minority=5, classifier="mlp", seed=0,
              out="demo_out", quick=False, plots=True, log=sys.stderr):
     """Run the demo; return a :class:`DemoResult` (the table is :func:`format_table`).
@@ -182,9 +217,9 @@ def run_demo(*, imbalance=0.1, n_minority=5, classifier="mlp", seed=0,
         The classifier of every row (see :func:`make_classifier`).
     seed : int, default=0
         Seeds the split, the choice of minority classes and rows, the samplers
-        and the classifier.
+        and the classifier; from 0 to 2**32 - 1.
     out : str or Path, default="demo_out"
-        Folder for the pictures (created if needed).
+        Folder for the pictures (created if needed); checked before any work.
     quick : bool, default=False
         A smaller grid (the same rows, still real fits), for tests.
     plots : bool, default=True
@@ -196,6 +231,9 @@ def run_demo(*, imbalance=0.1, n_minority=5, classifier="mlp", seed=0,
         raise ValueError(f"imbalance must be in (0, 1], got {imbalance!r}.")
     if not 1 <= n_minority <= 9:
         raise ValueError(f"n_minority must be from 1 to 9, got {n_minority!r}.")
+    _check_seed(seed)
+    if plots and matplotlib_available():
+        check_output_folder(out)
     model, model_grid = make_classifier(classifier, seed, quick)
     n_steps = 3 + len(ROW_NAMES) + bool(plots)
     step = iter(range(1, n_steps + 1))

@@ -15,6 +15,36 @@ def _n_rows(data):
     return data.shape[0] if hasattr(data, "shape") else len(data)
 
 
+def _check_same_rows(arrays):
+    """Refuse scalars and arrays of different lengths, naming them."""
+    lengths = []
+    for position, data in enumerate(arrays):
+        shape = getattr(data, "shape", None)
+        if (shape is not None and len(shape) == 0) or (
+                shape is None and not hasattr(data, "__len__")):
+            raise TypeError(
+                f"argument {position} of train_val_test_split ({data!r}) has no rows: "
+                "pass sequences or arrays with one row per sample."
+            )
+        lengths.append(_n_rows(data))
+    if len(set(lengths)) > 1:
+        raise ValueError(
+            "The arrays must have the same number of rows, one per sample; they "
+            f"have {lengths} rows."
+        )
+
+
+def _check_random_state(random_state):
+    """``check_random_state``, with an error that names ``random_state``."""
+    try:
+        return check_random_state(random_state)
+    except (TypeError, ValueError):
+        raise ValueError(
+            "random_state must be None, an int from 0 to 2**32 - 1 or a RandomState "
+            f"instance, got {random_state!r}."
+        ) from None
+
+
 def _count_from_size(size, name, n_samples):
     """Number of rows asked for by ``size`` (a fraction or a count)."""
     if isinstance(size, (bool, np.bool_)) or not isinstance(size, numbers.Real):
@@ -35,9 +65,10 @@ def _count_from_size(size, name, n_samples):
             "sklearn.model_selection.train_test_split for a split in two."
         )
     # Rounded up, as train_test_split rounds its test_size, so that a small
-    # fraction still gives at least one row; the rounding to 6 decimals first
-    # keeps float noise (0.7 * 10 = 7.000000000000001) from adding a row.
-    return math.ceil(round(size * n_samples, 6))
+    # fraction still gives at least one row (also below the rounding to 6
+    # decimals, which keeps float noise, 0.7 * 10 = 7.000000000000001, from
+    # adding a row).
+    return max(1, math.ceil(round(size * n_samples, 6)))
 
 
 def _labels(stratify):
@@ -160,6 +191,7 @@ default=None
     """
     if not arrays:
         raise ValueError("At least one array required as input.")
+    _check_same_rows(arrays)
     arrays = indexable(*arrays)
     n_samples = _n_rows(arrays[0])
     n_val = _count_from_size(val_size, "val_size", n_samples)
@@ -171,7 +203,7 @@ default=None
             f"of the {n_samples} rows, which leaves no training rows; make them "
             "smaller."
         )
-    rng = check_random_state(random_state)
+    rng = _check_random_state(random_state)
 
     if stratify is None:
         first = train_test_split(*arrays, test_size=n_test, random_state=rng)
@@ -187,14 +219,18 @@ default=None
         _check_no_missing_labels(stratify)
         classes = _check_class_counts(_labels(stratify), "stratify", 3,
                                       "one for each part")
-        for name, count in (("training", n_train), ("validation", n_val),
-                            ("test", n_test)):
+        for name, count, fix in (
+            ("training", n_train, f"make val_size (now {val_size}) or test_size "
+                                  f"(now {test_size}) smaller"),
+            ("validation", n_val, f"increase val_size (now {val_size})"),
+            ("test", n_test, f"increase test_size (now {test_size})"),
+        ):
             if count < len(classes):
                 raise ValueError(
-                    f"The {name} part would have {count} rows, fewer than the "
-                    f"{len(classes)} classes of stratify: a stratified split needs "
-                    "at least one row per class in each part. Increase its size, "
-                    "or split without stratify."
+                    f"The {name} part would have {count} row{'s' * (count != 1)}, "
+                    f"fewer than the {len(classes)} classes of stratify: a "
+                    "stratified split needs at least one row per class in each "
+                    f"part. To fix it, {fix}, or split without stratify."
                 )
         # The labels ride along with the arrays so that the second split can be
         # stratified on the rows left after the first.

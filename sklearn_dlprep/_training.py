@@ -23,6 +23,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._balancer import BalancingResampler
+from ._engine import concatenate_draws
 from .utils._memory import check_allocation
 from .utils._param_validation import BOOLEAN, RANDOM_STATE, check_params, interval
 from .utils._random import make_generator
@@ -767,9 +768,9 @@ class _BaseTestTimeAugmentation(MetaEstimatorMixin, BaseEstimator):
             X, y = validate_samples(self, X, y, reset=True)
             y = _validate_y(y, classifier=self._classifier)
         self._augmenter = clone(self.augmenter)
-        # One sample augmented now: a misconfigured augmenter (a rotation of 1-D
+        # The plan checked now: a misconfigured augmenter (a rotation of 1-D
         # signals, a sample_shape that does not fit X) fails at fit, not predict.
-        self._augmenter.augment(X[:1], random_state=0)
+        self._augmenter.make_plan(X.shape, X.dtype)
         if self.prefit:
             # As SelectFromModel(prefit=True): a copy, so the caller's estimator
             # is never changed through this one.
@@ -792,6 +793,7 @@ class _BaseTestTimeAugmentation(MetaEstimatorMixin, BaseEstimator):
         # column names, as it expects.
         names = getattr(self.estimator_, "feature_names_in_", None)
         key = make_generator(self.random_state).bytes(16)
+        plan = self._augmenter.make_plan(X.shape, X.dtype)
         n_views = self.n_views + bool(self.include_original)
         rows_per_block = max(1, _VIEW_BLOCK_BYTES // max(1, X[:1].nbytes * n_views))
         averaged = None
@@ -800,14 +802,17 @@ class _BaseTestTimeAugmentation(MetaEstimatorMixin, BaseEstimator):
             views = np.empty((len(block), n_views) + X.shape[1:], dtype=X.dtype)
             if self.include_original:
                 views[:, 0] = block
-            for i, sample in enumerate(block):
-                seed = int.from_bytes(hashlib.blake2b(
+            # Each sample's views drawn from a generator seeded by its own bytes,
+            # then all the block's views warped in one call of the plan.
+            draws = concatenate_draws([plan.draw(self.n_views, np.random.default_rng(
+                int.from_bytes(hashlib.blake2b(
                     np.ascontiguousarray(sample).tobytes(), digest_size=4,
-                    key=key).digest(), "little")
-                views[i, int(self.include_original):] = self._augmenter.augment(
-                    np.repeat(sample[np.newaxis], self.n_views, axis=0),
-                    random_state=seed)
+                    key=key).digest(), "little"))) for sample in block])
             views = views.reshape((-1,) + X.shape[1:])
+            targets = (np.arange(len(block))[:, np.newaxis] * n_views
+                       + np.arange(int(self.include_original), n_views)).ravel()
+            plan.apply(block, np.repeat(np.arange(len(block)), self.n_views), views,
+                       targets, draws)
             if names is not None and views.ndim == 2:
                 views = _frame(views, names)
             pred = np.asarray(predict(views))

@@ -14,7 +14,8 @@ import numbers
 import numpy as np
 
 from .utils._layout import resolve_layout, to_canonical
-from .utils._validation import _is_pandas_df
+from .utils._memory import check_allocation
+from .utils._validation import _is_pandas_df, validate_samples
 
 __all__ = ["plot_augmentations", "plot_class_counts"]
 
@@ -24,6 +25,11 @@ _INSTALL_HINT = 'pip install "sklearn-dlprep[plot]"'
 _CELL_INCHES = 1.15
 _LARGE_CELL_INCHES = 2.0
 _LARGE_IMAGE_PIXELS = 64
+# Memory a figure takes beyond the images: matplotlib needs about 240 kB for each
+# axes of the grid (measured with tracemalloc), and the augmenter's draws about 256
+# bytes for each augmented sample.
+_AXES_BYTES = 200_000
+_DRAW_BYTES = 256
 
 
 def _pyplot(caller):
@@ -61,7 +67,8 @@ def plot_augmentations(augmenter, X, n_samples=8, n_variants=6, random_state=Non
     Parameters
     ----------
     augmenter : ArrayAugmenter
-        The augmenter to show; it is not fitted or changed.
+        The augmenter to show (or another augmenter with its ``augment`` method
+        and layout parameters); it is not fitted or changed.
 
     X : {array-like, DataFrame} of shape (n_samples, n_features) or \
             (n_samples, *sample_shape)
@@ -114,28 +121,43 @@ def plot_augmentations(augmenter, X, n_samples=8, n_variants=6, random_state=Non
     (8, 8)
     """
     plt = _pyplot("plot_augmentations")
+    if isinstance(augmenter, type) or not callable(getattr(augmenter, "augment",
+                                                           None)):
+        raise TypeError(
+            "augmenter must be an augmenter instance with an augment method, such as "
+            f"ArrayAugmenter(rotation_range=15), got {augmenter!r}."
+        )
     n_samples = _check_count(n_samples, "n_samples")
     n_variants = _check_count(n_variants, "n_variants")
     if _is_pandas_df(X):
-        X = X.to_numpy()
+        X = X.iloc[:n_samples].to_numpy()
     X = np.asarray(X)
     if X.ndim < 2 or X.shape[0] == 0:
         raise ValueError(
             "X must be (n_samples, n_features) or (n_samples, *sample_shape) with at "
             f"least one sample, got shape {X.shape}."
         )
-    layout = resolve_layout(X.shape, augmenter.sample_shape, augmenter.spatial_ndim,
-                            augmenter.data_format)
-    originals = X[:n_samples]
+    layout = resolve_layout(X.shape, getattr(augmenter, "sample_shape", None),
+                            getattr(augmenter, "spatial_ndim", None),
+                            getattr(augmenter, "data_format", "channels_last"))
+    # Validated here, so that NaN is reported by its row of X (the augmenter sees
+    # a stack of copies, whose rows are not the caller's).
+    originals = validate_samples(None, X[:n_samples])
     n_shown = originals.shape[0]
     if row_labels is None:
         row_labels = [f"sample {row}" for row in range(n_shown)]
     elif len(row_labels) != n_shown:
         raise ValueError(f"row_labels has {len(row_labels)} labels for {n_shown} "
                          "rows shown; give one per row.")
+    n_augmented = n_shown * n_variants
+    check_allocation(
+        n_augmented * (2 * originals[:1].nbytes + _DRAW_BYTES)
+        + n_shown * (n_variants + 1) * _AXES_BYTES,
+        f"plot_augmentations with n_samples={n_shown} and n_variants={n_variants}",
+        f"Lower n_variants (now {n_variants}) or n_samples (now {n_samples}).")
     # One call for every variant: one draw per output row, all from one generator.
-    variants = augmenter.augment(np.concatenate([originals] * n_variants),
-                                 random_state=random_state)
+    stack = np.tile(originals, (n_variants,) + (1,) * (originals.ndim - 1))
+    variants = augmenter.augment(stack, random_state=random_state)
     originals = to_canonical(np.asarray(originals), layout)
     variants = to_canonical(np.asarray(variants), layout).reshape(
         (n_variants, n_shown) + originals.shape[1:])

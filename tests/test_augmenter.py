@@ -6,8 +6,8 @@ import pytest
 from imblearn.pipeline import Pipeline
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import load_digits
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
+from sklearn.neighbors import KNeighborsClassifier
 
 from sklearn_dlprep import ArrayAugmenter
 
@@ -271,7 +271,8 @@ def test_fit_resample_returns_originals_then_copies():
 def test_keep_original_false_returns_only_copies():
     """keep_original=False returns n_copies augmented rows per sample."""
     X = np.zeros((5, 4, 4))
-    X_res, y_res = ArrayAugmenter(n_copies=2, keep_original=False).fit_resample(
+    X_res, y_res = ArrayAugmenter(n_copies=2, keep_original=False,
+                                  sample_shape=(4, 4)).fit_resample(
         X, np.arange(5))
     assert X_res.shape == (10, 4, 4)
     np.testing.assert_array_equal(y_res, np.tile(np.arange(5), 2))
@@ -281,7 +282,7 @@ def test_shuffle_mixes_rows_and_keeps_them_with_their_labels():
     """shuffle=True permutes rows; sample_indices_ and labels still match."""
     X = np.arange(20.0)[:, None, None] * np.ones((1, 3, 3))
     y = np.arange(20)
-    aug = ArrayAugmenter(shuffle=True, random_state=0)
+    aug = ArrayAugmenter(shuffle=True, spatial_ndim=2, random_state=0)
     X_res, y_res = aug.fit_resample(X, y)
     np.testing.assert_array_equal(y_res, aug.sample_indices_)
     np.testing.assert_array_equal(X_res[:, 0, 0], y_res)
@@ -359,9 +360,9 @@ def test_apply_params_refuses_bad_draws():
     """Unknown keys and wrong lengths are named in the error."""
     X = np.zeros((3, 4, 4))
     with pytest.raises(ValueError, match="Unknown keys.*'angle'"):
-        ArrayAugmenter().apply_params(X, {"angle": np.zeros(3)})
+        ArrayAugmenter(sample_shape=(4, 4)).apply_params(X, {"angle": np.zeros(3)})
     with pytest.raises(ValueError, match=r"params\['tx'\] has shape \(2,\)"):
-        ArrayAugmenter().apply_params(X, {"tx": np.zeros(2)})
+        ArrayAugmenter(sample_shape=(4, 4)).apply_params(X, {"tx": np.zeros(2)})
 
 
 @pytest.mark.parametrize("params, match", [
@@ -377,19 +378,18 @@ def test_apply_params_refuses_bad_draws():
 def test_bad_parameters_name_themselves(params, match):
     """Out-of-range parameters raise a ValueError naming the parameter."""
     with pytest.raises(ValueError, match=match):
-        ArrayAugmenter(**params).fit_resample(np.zeros((3, 4, 4)), [0, 1, 0])
+        ArrayAugmenter(**params, sample_shape=(4, 4)).fit_resample(
+            np.zeros((3, 4, 4)), [0, 1, 0])
 
 
 # In a pipeline --------------------------------------------------------------------
 
 class _RecordingClassifier(ClassifierMixin, BaseEstimator):
-    """Logistic regression that records how many rows reached fit and predict."""
-
-    def __init__(self, C=1.0):
-        self.C = C
+    """A nearest-neighbour classifier (instant to fit: the rows that reach it are
+    what is tested) that records how many rows reached fit and predict."""
 
     def fit(self, X, y):
-        self.model_ = LogisticRegression(C=self.C, max_iter=200).fit(X / 16, y)
+        self.model_ = KNeighborsClassifier(n_neighbors=1).fit(X, y)
         self.classes_ = self.model_.classes_
         self.n_fit_rows_ = len(X)
         self.predict_rows_ = []
@@ -397,7 +397,7 @@ class _RecordingClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         self.predict_rows_.append(len(X))
-        return self.model_.predict(X / 16)
+        return self.model_.predict(X)
 
 
 def test_grid_search_augments_fit_and_never_predict():

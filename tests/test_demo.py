@@ -1,15 +1,18 @@
-"""Tests of the demo command: its table, pictures, reproducibility and help."""
+"""Tests of the demo command: its table, pictures, reproducibility and help.
 
+The runs of the demo itself are marked slow; argument checks run in the quick loop.
+"""
+
+import io
 import math
 import subprocess
 import sys
 
 import pytest
 
+from sklearn_dlprep import _demo
 from sklearn_dlprep.__main__ import build_parser, main
 from sklearn_dlprep._demo import INSTALL_PLOT_HINT, ROW_NAMES
-
-pytestmark = pytest.mark.slow
 
 METRIC_COLUMNS = ("accuracy", "balanced accuracy", "macro F1")
 
@@ -43,6 +46,7 @@ def default_run(tmp_path_factory):
     return captured.stdout, captured.stderr, out_dir
 
 
+@pytest.mark.slow
 def test_table_has_every_row_with_finite_metrics_in_unit_interval(default_run):
     """Every preparation has a row; accuracy, balanced accuracy, macro F1 in [0, 1]."""
     out, _, _ = default_run
@@ -55,6 +59,7 @@ def test_table_has_every_row_with_finite_metrics_in_unit_interval(default_run):
     assert "MLPClassifier" in out
 
 
+@pytest.mark.slow
 def test_rows_fitted_show_what_each_sampler_did(default_run):
     """Samplers add rows; balancing brings every class to the majority's count."""
     out, _, _ = default_run
@@ -68,6 +73,7 @@ def test_rows_fitted_show_what_each_sampler_did(default_run):
     assert table["+ SMOTE (interpolates rows)"][5] == balanced
 
 
+@pytest.mark.slow
 def test_pictures_are_written_as_png(default_run):
     """Both pictures are PNG files in --out, and the report names them."""
     out, _, out_dir = default_run
@@ -78,6 +84,7 @@ def test_pictures_are_written_as_png(default_run):
         assert str(path) in out
 
 
+@pytest.mark.slow
 def test_progress_goes_to_stderr(default_run):
     """Each step is announced on stderr, not mixed into the table."""
     out, err, _ = default_run
@@ -85,6 +92,7 @@ def test_progress_goes_to_stderr(default_run):
     assert "grid search," not in out
 
 
+@pytest.mark.slow
 def test_seed_reproduces_the_metrics(capsys, tmp_path):
     """Two runs with one --seed print the same metric columns."""
     args = ("demo", "--quick", "--classifier", "logistic", "--no-plots", "--seed", "7",
@@ -98,6 +106,7 @@ def test_seed_reproduces_the_metrics(capsys, tmp_path):
     assert not list(tmp_path.iterdir())  # --no-plots writes nothing
 
 
+@pytest.mark.slow
 def test_without_matplotlib_prints_the_table_and_how_to_get_pictures(
         capsys, tmp_path, monkeypatch):
     """With matplotlib missing the table still prints, with the install hint."""
@@ -136,10 +145,57 @@ def test_no_command_prints_help(capsys):
 
 @pytest.mark.parametrize("args", [["--imbalance", "0"], ["--imbalance", "1.5"],
                                   ["--minority-classes", "10"],
-                                  ["--classifier", "tree"]])
+                                  ["--classifier", "tree"], ["--seed", "-1"],
+                                  ["--seed", str(2**32)], ["--seed", "1.5"]])
 def test_bad_flags_are_refused_with_a_usage_error(capsys, args):
-    """Out-of-range values stop with argparse's usage error (exit status 2)."""
+    """Out-of-range values stop with a usage error (exit status 2) naming the flag,
+    before any work (no progress line)."""
     with pytest.raises(SystemExit) as exit_info:
         main(["demo", *args])
     assert exit_info.value.code == 2
-    assert args[0] in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert args[0] in err and "[1/" not in err
+
+
+@pytest.mark.parametrize("out", ["/dev/null/pictures", "{file}", "{file}/pictures"])
+def test_unwritable_out_folder_is_refused_before_the_demo_runs(capsys, tmp_path,
+                                                               out):
+    """--out inside a file (or a file itself) is a usage error naming --out and
+    the path, given before the minute-long demo (no progress line), not a
+    traceback after it."""
+    a_file = tmp_path / "a_file"
+    a_file.write_text("not a folder")
+    out = out.format(file=a_file)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["demo", "--out", out])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "--out" in err and out in err and "[1/" not in err
+
+
+@pytest.mark.slow
+def test_unwritable_out_folder_is_fine_without_plots(capsys):
+    """--no-plots writes nothing, so --out is not checked."""
+    out, _ = _run(capsys, "demo", "--quick", "--classifier", "logistic",
+                  "--no-plots", "--out", "/dev/null/pictures")
+    assert list(_table(out)) == list(ROW_NAMES)
+
+
+@pytest.mark.parametrize("seed", [-1, 2**32, 1.5, "0"])
+def test_run_demo_refuses_a_bad_seed_naming_it(seed):
+    """The Python entry point names seed too, before any work."""
+    log = io.StringIO()
+    with pytest.raises((ValueError, TypeError), match=r"seed must be an int from 0 "
+                                                      r"to 4294967295"):
+        _demo.run_demo(seed=seed, plots=False, log=log)
+    assert not log.getvalue()
+
+
+def test_run_demo_refuses_an_unwritable_out_naming_it(tmp_path):
+    """run_demo checks out before the work when it will write pictures."""
+    a_file = tmp_path / "a_file"
+    a_file.write_text("not a folder")
+    log = io.StringIO()
+    with pytest.raises(ValueError, match=r"out=.*a_file.*is not a folder"):
+        _demo.run_demo(out=a_file / "pictures", log=log)
+    assert not log.getvalue()

@@ -26,8 +26,6 @@ from sklearn_dlprep import ArrayAugmenter, BalancingResampler
 
 pytestmark = pytest.mark.slow
 
-distributed = pytest.importorskip("distributed")
-
 WATCHDOG_SECONDS = 240  # far above the ~15 s the module takes
 CONNECT_TIMEOUT = "60s"
 
@@ -35,6 +33,8 @@ CONNECT_TIMEOUT = "60s"
 @pytest.fixture(scope="module")
 def dask_client():
     """A LocalCluster on 127.0.0.1 with two worker processes, closed afterwards."""
+    # Imported here, not at collection: a quick run (-m "not slow") skips it.
+    distributed = pytest.importorskip("distributed")
     faulthandler.dump_traceback_later(WATCHDOG_SECONDS, exit=True, file=sys.stderr)
     try:
         with distributed.LocalCluster(
@@ -91,7 +91,9 @@ def test_grid_search_on_dask_equals_the_local_run(dask_client):
     X, y = _imbalanced_digits()
     local = _search(n_jobs=1).fit(X, y)
 
-    with distributed.get_task_stream(dask_client) as tasks, \
+    from distributed import get_task_stream
+
+    with get_task_stream(dask_client) as tasks, \
             joblib.parallel_config(backend="dask"):
         remote = _search(n_jobs=-1).fit(X, y)
 

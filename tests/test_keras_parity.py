@@ -1,7 +1,9 @@
 """Against Keras itself: same draw, same image as ImageDataGenerator.apply_transform.
 
 Keras is a dev dependency (numpy backend), so this runs in CI; it pins the claim in
-API.md to the real implementation, beside the scipy transcription in test_warp.py.
+API.md to the real implementation, beside the scipy transcription in test_warp.py
+(which runs in the quick loop). Importing Keras takes seconds, so these are marked
+slow and Keras is imported by the tests, not at collection.
 """
 
 import os
@@ -9,13 +11,14 @@ import os
 import numpy as np
 import pytest
 
-os.environ.setdefault("KERAS_BACKEND", "numpy")
-keras = pytest.importorskip("keras")
+from sklearn_dlprep import ArrayAugmenter
 
-from sklearn_dlprep import ArrayAugmenter  # noqa: E402
+pytestmark = pytest.mark.slow
 
 
 def _image_data_generator():
+    os.environ.setdefault("KERAS_BACKEND", "numpy")
+    pytest.importorskip("keras")
     # Keras 3 keeps the legacy class under tf.keras' path and its own legacy path.
     try:
         from keras._tf_keras.keras.preprocessing.image import ImageDataGenerator

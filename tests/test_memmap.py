@@ -62,6 +62,7 @@ def test_tracemalloc_sees_a_copy_of_the_memmap(memmaps):
     assert read < X_map.nbytes / 20
 
 
+@pytest.mark.slow  # a whole epoch of 20,000 rows under tracemalloc: seconds
 @pytest.mark.parametrize("dtype, balance", [(np.uint8, False), (np.float32, True)])
 def test_an_epoch_of_flow_over_a_memmap_stays_around_one_batch(memmaps, dtype,
                                                                 balance):

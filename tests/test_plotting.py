@@ -41,7 +41,8 @@ def test_grid_has_one_image_per_sample_and_variant():
 def test_fewer_samples_than_asked_shows_them_all():
     """With fewer rows in X than n_samples, every row is shown once."""
     X = np.zeros((2, 4, 4))
-    fig = plot_augmentations(ArrayAugmenter(), X, n_samples=8, n_variants=1)
+    fig = plot_augmentations(ArrayAugmenter(sample_shape=(4, 4)), X, n_samples=8,
+                             n_variants=1)
     assert len(fig.axes) == 2 * 2
 
 
@@ -147,11 +148,12 @@ def test_signals_are_drawn_as_lines():
 def test_row_labels_label_the_rows():
     """row_labels become the labels of the first column; a wrong count is refused."""
     X = np.zeros((2, 4, 4))
-    fig = plot_augmentations(ArrayAugmenter(), X, n_samples=2, n_variants=1,
+    augmenter = ArrayAugmenter(sample_shape=(4, 4))
+    fig = plot_augmentations(augmenter, X, n_samples=2, n_variants=1,
                              row_labels=["cat", "dog"])
     assert [fig.axes[i].get_ylabel() for i in (0, 2)] == ["cat", "dog"]
     with pytest.raises(ValueError, match="one per row"):
-        plot_augmentations(ArrayAugmenter(), X, n_samples=2, row_labels=["cat"])
+        plot_augmentations(augmenter, X, n_samples=2, row_labels=["cat"])
 
 
 @pytest.mark.parametrize("name, value", [("n_samples", 0), ("n_variants", 1.5)])
@@ -194,3 +196,44 @@ def test_missing_matplotlib_says_how_to_install_it(monkeypatch, call):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match=r'pip install "sklearn-dlprep\[plot\]"'):
         call()
+
+
+def test_nan_rows_are_named_by_their_row_in_X():
+    """NaN in the shown samples is refused naming the rows of X (not the rows of
+    the stack of variants the augmenter receives)."""
+    X = np.zeros((10, 4, 4), dtype=np.float32)
+    X[[2, 5], 1, 1] = np.nan
+    with pytest.raises(ValueError, match=r"NaN \(first rows at fault: \[2, 5\]\)"):
+        plot_augmentations(ArrayAugmenter(sample_shape=(4, 4)), X, n_samples=8,
+                           n_variants=6)
+
+
+@pytest.mark.parametrize("augmenter", [None, "rotate", ArrayAugmenter])
+def test_augmenter_that_cannot_augment_is_a_type_error(augmenter):
+    """None, a string or a class instead of an augmenter is a TypeError naming the
+    parameter (None gave an AttributeError)."""
+    with pytest.raises(TypeError, match=r"augmenter must be an augmenter .*such as "
+                                        r"ArrayAugmenter.*got"):
+        plot_augmentations(augmenter, np.zeros((2, 4, 4)), n_samples=2)
+
+
+def test_grid_too_large_for_memory_is_refused_before_allocating(monkeypatch):
+    """n_samples x n_variants copies that cannot fit are refused before any work,
+    with the bytes needed and the parameters to lower."""
+    from sklearn_dlprep.utils import _memory
+
+    monkeypatch.setattr(_memory, "available_memory", lambda: 1_000_000)
+    X = np.zeros((8, 64, 64, 3), dtype=np.uint8)
+    with pytest.raises(ValueError, match=r"would need [\d,]+ bytes .* available\. "
+                                         r"Lower n_variants \(now 100\) or n_samples"):
+        plot_augmentations(ArrayAugmenter(), X, n_samples=8, n_variants=100)
+    assert not plt.get_fignums()
+
+
+def test_a_billion_variants_are_refused_with_the_memory_at_hand():
+    """The request of issue 11 (n_variants=10**9) is refused at once with the
+    machine's real memory, before the stack of copies is built."""
+    X = np.zeros((8, 64), dtype=np.float64)
+    with pytest.raises(ValueError, match=r"would need [\d,]+ bytes.*n_variants"):
+        plot_augmentations(ArrayAugmenter(sample_shape=(8, 8)), X,
+                           n_variants=10**9)

@@ -212,7 +212,45 @@ def test_no_array_is_refused():
         train_val_test_split()
 
 
-def test_arrays_of_different_lengths_are_refused():
-    """Arrays must have the same number of rows."""
-    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
-        train_val_test_split(_row_ids(10), _row_ids(11))
+@pytest.mark.parametrize("name", ["val_size", "test_size"])
+@pytest.mark.parametrize("fraction", [1e-9, 1e-3, 0.019])
+def test_tiny_fraction_rounds_up_to_one_row(name, fraction):
+    """A fraction of the rows, however small, gives at least one row, as the
+    docstring promises (1e-9 of 50 rows made a 0-row part, then an error naming
+    train_test_split's own parameter)."""
+    parts = train_val_test_split(_row_ids(50), **{name: fraction}, random_state=0)
+    sizes = {"val_size": len(parts[1]), "test_size": len(parts[2])}
+    assert sizes[name] == 1
+    assert sum(len(part) for part in parts) == 50
+
+
+def test_tiny_fractions_with_stratify_round_up_too():
+    """Stratified, a tiny fraction becomes the smallest part that holds every
+    class' row... which must then be asked for: the error names our parameter."""
+    with pytest.raises(ValueError, match=r"validation part would have 1 row, fewer "
+                                         r"than the 2 classes.*increase val_size "
+                                         r"\(now 1e-09\)"):
+        train_val_test_split(_row_ids(50), val_size=1e-9,
+                             stratify=_labels([25, 25]), random_state=0)
+
+
+@pytest.mark.parametrize("bad", [-1, 2**32, "seed", 1.5])
+def test_bad_random_state_names_the_parameter(bad):
+    """random_state that numpy cannot seed with is a ValueError naming
+    random_state and the value (numpy's own message named neither)."""
+    with pytest.raises(ValueError, match=rf"random_state must be None, an int from "
+                                         rf"0 to 2\*\*32 - 1 or a RandomState "
+                                         rf"instance, got {bad!r}"):
+        train_val_test_split(_row_ids(), random_state=bad)
+
+
+def test_arrays_of_different_lengths_name_each_length():
+    """The error gives every array's number of rows, in the order passed."""
+    with pytest.raises(ValueError, match=r"same number of rows.*\[10, 11, 10\]"):
+        train_val_test_split(_row_ids(10), _row_ids(11), _row_ids(10))
+
+
+def test_scalar_argument_is_named_by_its_position():
+    """A scalar among the arrays is a TypeError saying which argument it is."""
+    with pytest.raises(TypeError, match=r"argument 1 .*3\.0.* has no rows"):
+        train_val_test_split(_row_ids(10), 3.0)

@@ -17,7 +17,7 @@ from ._idg import (
     check_params_fit_layout,
 )
 from ._kernels import FILL_MODES, cast_like, opencv_threads_for, warp_rows
-from ._plan import Plan
+from ._plan import Plan, concatenate_draws
 
 __all__ = [
     "FILL_MODES",
@@ -30,6 +30,7 @@ __all__ = [
     "check_keras_draws",
     "check_params_fit_layout",
     "compose_inverse_maps",
+    "concatenate_draws",
     "opencv_threads_for",
     "warp_rows",
 ]

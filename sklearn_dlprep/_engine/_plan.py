@@ -188,6 +188,13 @@ class Plan:
             outc[dst] = Xc[src_rows]
 
 
+def concatenate_draws(draws):
+    """One draw for the samples of several draws of the same plan, in order (a
+    value that is ``None`` in every draw stays ``None``)."""
+    return {key: None if draws[0][key] is None else np.concatenate(
+        [draw[key] for draw in draws]) for key in draws[0]}
+
+
 def _as_slice(rows):
     """``rows`` as a slice when they are consecutive and increasing."""
     if len(rows) and rows[-1] - rows[0] == len(rows) - 1 and np.all(

@@ -12,6 +12,7 @@ the caller's array wherever numpy allows it, so no dataset is copied to reach it
 # Authors: sklearn-dlprep developers
 # License: BSD-3-Clause
 
+import math
 import numbers
 from dataclasses import dataclass
 
@@ -70,7 +71,7 @@ class SampleLayout:
     @property
     def n_features(self):
         """Number of values in one sample."""
-        return int(np.prod(self.sample_shape, dtype=np.int64))
+        return math.prod(self.sample_shape)
 
 
 def _check_shape_tuple(sample_shape):
@@ -96,6 +97,23 @@ def _check_shape_tuple(sample_shape):
     return tuple(int(d) for d in shape)
 
 
+# Channel counts of colour images (RGB, RGBA): a 3-D X whose last axis is one of them
+# may be one colour image given without its batch axis.
+_COLOUR_CHANNELS = (3, 4)
+
+
+def _ambiguous_message(X_shape):
+    n, height, width = X_shape
+    return (
+        f"X of shape {X_shape} is ambiguous: it may be one colour image of "
+        f"{n}x{height} pixels with {width} channels, given without its batch axis, "
+        f"or a batch of {n} grey images of {height}x{width} pixels. Say which: for "
+        f"one colour image, pass X[np.newaxis] (shape {(1,) + tuple(X_shape)}); "
+        f"for {n} grey images, pass sample_shape={X_shape[1:]} or spatial_ndim=2; "
+        f"for {n} signals of {height} steps with {width} channels, spatial_ndim=1."
+    )
+
+
 def resolve_layout(X_shape, sample_shape=None, spatial_ndim=None,
                    data_format="channels_last"):
     """Resolve how each row of an array of shape ``X_shape`` is laid out.
@@ -106,7 +124,10 @@ def resolve_layout(X_shape, sample_shape=None, spatial_ndim=None,
         Shape of ``X``: ``(n_samples, n_features)`` or ``(n_samples, *sample_shape)``.
     sample_shape : tuple of int or None
         Shape of one sample. ``None`` takes it from ``X_shape`` (a 2-D ``X`` is then a
-        batch of 1-D signals).
+        batch of 1-D signals). A 3-D ``X`` whose last axis is 3 or 4 with neither
+        ``sample_shape`` nor ``spatial_ndim`` is refused: it may be one colour image
+        without its batch axis or a batch of grey images, and the message says how
+        to ask for each.
     spatial_ndim : {1, 2} or None
         Number of spatial axes. ``None`` means ``min(sample rank, 2)``.
     data_format : {"channels_last", "channels_first"}
@@ -128,9 +149,13 @@ def resolve_layout(X_shape, sample_shape=None, spatial_ndim=None,
         )
     if sample_shape is None:
         shape = X_shape[1:]
+        if (spatial_ndim is None and len(X_shape) == 3 and data_format ==
+                "channels_last" and X_shape[-1] in _COLOUR_CHANNELS):
+            raise ValueError(_ambiguous_message(X_shape))
     else:
         shape = _check_shape_tuple(sample_shape)
-        n_features = int(np.prod(shape, dtype=np.int64))
+        # Python ints: a product of numpy int64 would wrap around silently.
+        n_features = math.prod(shape)
         if len(X_shape) == 2:
             if n_features != X_shape[1]:
                 raise ValueError(

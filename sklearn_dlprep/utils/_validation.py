@@ -7,7 +7,7 @@ import numbers
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.utils import check_array
+from sklearn.utils import check_array, check_consistent_length
 from sklearn.utils.validation import validate_data
 
 
@@ -21,6 +21,56 @@ def _sparse_columns(X):
         return []
     return [c for c, dt in X.dtypes.items() if getattr(dt, "subtype", None) is not None
             and type(dt).__name__ == "SparseDtype"]
+
+
+def numpy_equivalent(dtype):
+    """The numpy dtype that holds the values of a numeric column dtype, or None.
+
+    numpy dtypes are their own equivalent; pandas sparse dtypes give their subtype
+    and the nullable extension dtypes (``Int64``, ``Float32``, ``boolean``...) the
+    numpy dtype of their values. Dtypes that do not hold numbers (categorical,
+    text, datetimes, objects) give None.
+    """
+    dtype = getattr(dtype, "subtype", dtype)  # pandas sparse columns
+    dtype = getattr(dtype, "numpy_dtype", dtype)  # pandas nullable dtypes
+    if isinstance(dtype, np.dtype) and dtype.kind in "biuf":
+        return dtype
+    return None
+
+
+def _is_nullable_numeric(dtype):
+    """A pandas extension dtype of numbers with missing values as pd.NA."""
+    return (not isinstance(dtype, np.dtype) and type(dtype).__name__ != "SparseDtype"
+            and numpy_equivalent(dtype) is not None)
+
+
+def _nullable_columns_to_numpy(X, *, allow_missing):
+    """Give the nullable numeric columns of a DataFrame their numpy dtype.
+
+    ``Int64`` becomes int64, ``Float32`` float32, ``boolean`` bool, so that the
+    values keep their own dtype (scikit-learn's ``check_array`` would make every
+    one of them float64). ``pd.NA`` is refused as NaN is, unless ``allow_missing``,
+    where the column becomes a float column holding NaN.
+    """
+    columns = [c for c, dtype in X.dtypes.items() if _is_nullable_numeric(dtype)]
+    if not columns:
+        return X
+    missing = X[columns].isna()
+    with_missing = [c for c in columns if missing[c].any()]
+    if with_missing and not allow_missing:
+        rows = np.flatnonzero(missing.to_numpy().any(axis=1))[:5].tolist()
+        raise ValueError(
+            f"Input X contains missing values (pd.NA) in columns {with_missing[:5]} "
+            f"(first rows at fault: {rows}). Remove or impute those values before "
+            "augmenting or scaling."
+        )
+    casts = {}
+    for column in columns:
+        dtype = numpy_equivalent(X.dtypes[column])
+        if column in with_missing:
+            dtype = np.result_type(dtype, np.float32)
+        casts[column] = dtype
+    return X.astype(casts)
 
 
 def densify_sparse_frame(X):
@@ -83,6 +133,11 @@ def validate_samples(estimator, X, y="no_validation", *, reset=True,
     least one feature) is done here.
     The dtype of a numeric ``X`` is kept (uint8 stays uint8); object arrays of
     numbers become float64, other object arrays are refused with a ``TypeError``.
+    pandas nullable columns (``Int64``, ``Float32``, ``boolean``...) are read as
+    their numpy dtype, ``pd.NA`` refused as NaN is (read as NaN when
+    ``ensure_all_finite=False``); categorical, text and date columns are refused
+    with a ``TypeError`` naming them. For an estimator that only copies rows, use
+    :func:`check_rows_to_copy` instead.
 
     Returns ``X`` or ``(X, y)`` as ``validate_data`` does.
     """
@@ -96,6 +151,8 @@ def validate_samples(estimator, X, y="no_validation", *, reset=True,
     X = densify_sparse_frame(X)
     if not sp.issparse(X):
         X = _check_real_numbers(X)
+    if _is_pandas_df(X):
+        X = _nullable_columns_to_numpy(X, allow_missing=not ensure_all_finite)
     kwargs = dict(reset=reset, accept_sparse=accept_sparse, allow_nd=True,
                   ensure_2d=False, dtype=dtype,
                   ensure_all_finite=False)
@@ -125,9 +182,14 @@ def validate_samples(estimator, X, y="no_validation", *, reset=True,
         )
     if ensure_all_finite and not sp.issparse(X_val):
         check_finite_samples(X_val)
-    if estimator is None:
-        pass
-    elif reset:
+    if estimator is not None:
+        _record_n_features(estimator, n_features, reset)
+    return X_val if y_val is None else (X_val, y_val)
+
+
+def _record_n_features(estimator, n_features, reset):
+    """Set ``n_features_in_`` (``reset``), or check ``n_features`` against it."""
+    if reset:
         estimator.n_features_in_ = n_features
     elif (hasattr(estimator, "n_features_in_")
           and n_features != estimator.n_features_in_):
@@ -135,7 +197,69 @@ def validate_samples(estimator, X, y="no_validation", *, reset=True,
             f"X has {n_features} features, but {type(estimator).__name__} is "
             f"expecting {estimator.n_features_in_} features as input."
         )
-    return X_val if y_val is None else (X_val, y_val)
+
+
+def check_rows_to_copy(estimator, X, y=None, *, reset=True):
+    """Validate ``X`` for an estimator that only copies rows of it.
+
+    No value of ``X`` is read, so every dtype is accepted, as imbalanced-learn's
+    ``RandomOverSampler`` accepts it: numbers with NaN or infinity, text,
+    categories, dates, objects, pandas extension and sparse columns, mixed
+    columns. ``X`` keeps its container: a DataFrame stays a DataFrame with its
+    column dtypes, a scipy sparse matrix stays sparse (CSR and CSC as they are,
+    other formats become CSR), a numpy array keeps its rank and dtype; other
+    array-likes (lists) become numpy arrays.
+
+    Checked: ``X`` is at least 2-D with at least one row and one value per row,
+    and has as many rows as ``y`` (when given). ``n_features_in_`` and
+    ``feature_names_in_`` are recorded (``reset=True``) or compared, as
+    :func:`validate_samples` does. Take the rows with :func:`take_rows`.
+
+    Returns
+    -------
+    X : {ndarray, DataFrame, sparse matrix}
+    """
+    if sp.issparse(X):
+        if X.format not in ("csr", "csc"):
+            X = X.tocsr()
+    elif not _is_pandas_df(X):
+        X = X if isinstance(X, np.ndarray) else np.asarray(X)
+    shape = X.shape
+    if len(shape) < 2:
+        raise ValueError(
+            f"Expected 2D array, got {len(shape)}D array instead: X must be "
+            "(n_samples, n_features) or (n_samples, *sample_shape). Reshape your data "
+            "using array.reshape(-1, 1) if it has a single feature or "
+            "array.reshape(1, -1) if it contains a single sample."
+        )
+    if shape[0] == 0:
+        raise ValueError(
+            f"Found array with 0 sample(s) (shape={shape}) while a minimum of 1 is "
+            "required."
+        )
+    n_features = int(np.prod(shape[1:], dtype=np.int64))
+    if n_features == 0:
+        raise ValueError(
+            f"Found array with 0 feature(s) (shape={shape}) while a minimum of 1 is "
+            "required."
+        )
+    if y is not None:
+        check_consistent_length(X, y)
+    if estimator is not None:
+        # Only the feature names are checked here; the values are never read.
+        validate_data(estimator, X, skip_check_array=True, reset=reset,
+                      ensure_2d=False)
+        _record_n_features(estimator, n_features, reset)
+    return X
+
+
+def take_rows(X, rows):
+    """Rows ``rows`` of ``X`` (as :func:`check_rows_to_copy` returns it), in its
+    container: a DataFrame keeps its column dtypes and gets a fresh
+    ``RangeIndex``, as imbalanced-learn's samplers return it."""
+    if _is_pandas_df(X):
+        return X.iloc[rows].reset_index(drop=True)
+    return X[rows]
 
 
 def _check_real_numbers(X):
@@ -156,6 +280,31 @@ def _check_real_numbers(X):
                 "complex numbers. Pass real numbers, such as np.abs or the real and "
                 "imaginary parts as separate columns."
             )
+        categorical = [column for column, dtype in X.dtypes.items()
+                       if type(dtype).__name__ == "CategoricalDtype"]
+        if categorical:
+            raise TypeError(
+                f"X must hold real numbers, but columns {categorical[:5]} of X are "
+                "categorical: their values are categories, not numbers to augment "
+                "or scale. Encode them first (e.g. with OrdinalEncoder or "
+                "OneHotEncoder), or drop them."
+            )
+        text = [column for column, dtype in X.dtypes.items()
+                if type(dtype).__name__ == "StringDtype"]
+        if text:
+            raise TypeError(
+                f"X must hold real numbers, but columns {text[:5]} of X hold other "
+                "values than numbers: text (dtype str). Encode them first (e.g. with "
+                "OrdinalEncoder), or convert numbers written as text with "
+                "pd.to_numeric."
+            )
+        times = [column for column, kind in kinds.items() if kind in "mM"]
+        if times:
+            raise TypeError(
+                f"X must hold real numbers, but columns {times[:5]} of X hold dates "
+                "or durations. Encode them as numbers first (such as seconds since "
+                "a reference time), or drop them."
+            )
         not_numbers = []
         for column, kind in kinds.items():
             if kind in "OUS":
@@ -166,7 +315,8 @@ def _check_real_numbers(X):
         if not_numbers:
             raise TypeError(
                 f"X must hold real numbers, but columns {not_numbers[:5]} of X hold "
-                "other values (such as strings). Encode or drop them first."
+                "other values (such as strings). Encode them first (e.g. with "
+                "OrdinalEncoder), or drop them."
             )
         return X
     X_arr = X if isinstance(X, np.ndarray) else np.asarray(X)
