@@ -39,7 +39,7 @@ class Compose(BaseAugmenter):
     returns the original rows followed by ``n_copies`` augmented copies of each,
     only when a pipeline is fitted.
 
-    Read more in the :ref:`User Guide <augmentation>`.
+    Read more in the :ref:`User Guide <operations>`.
 
     Parameters
     ----------
