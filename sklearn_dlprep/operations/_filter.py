@@ -12,20 +12,12 @@ import numpy as np
 from .._engine import cast_like
 from ..utils._param_validation import interval, options, pair_of
 from ._base import PROBABILITY, Operation, check_in_range
-from ._functional import (
-    channel_groups,
-    keras_gaussian_kernel,
-    unit_bounds,
-    work_dtype,
-)
+from ._functional import keras_gaussian_kernel, remap, unit_bounds, work_dtype
 
 _VALUE_RANGE = [None, pair_of(numbers.Real)]
 _UNIT_FACTOR = [interval(numbers.Real, 0, 1), pair_of(numbers.Real, 0, high=1)]
 _FILL_MODES = ("reflect", "wrap", "constant", "nearest", "mirror")
-_CV2_BORDERS = {"reflect": cv2.BORDER_REFLECT, "wrap": cv2.BORDER_WRAP,
-                "constant": cv2.BORDER_CONSTANT, "nearest": cv2.BORDER_REPLICATE,
-                "mirror": cv2.BORDER_REFLECT_101}
-_INTERPOLATIONS = {"nearest": cv2.INTER_NEAREST, "bilinear": cv2.INTER_LINEAR}
+_ORDERS = {"bilinear": 1, "nearest": 0}
 
 
 def _kernel_sizes(kernel_size):
@@ -167,20 +159,6 @@ class RandomGaussianBlur(Operation):
         return cast_like(out, block.dtype)
 
 
-def _remap(image, map_x, map_y, interpolation, border, fill_value):
-    """``cv2.remap`` of an (H, W, C) float32 image, in channel groups OpenCV
-    interpolates exactly."""
-    out = np.empty_like(image)
-    for group in channel_groups(image.shape[-1]):
-        part = np.ascontiguousarray(image[..., group])
-        count = part.shape[-1]
-        result = cv2.remap(part[..., 0] if count == 1 else part, map_x, map_y,
-                           interpolation, borderMode=border,
-                           borderValue=(float(fill_value),) * 4)
-        out[..., group] = result.reshape(part.shape)
-    return out
-
-
 class RandomElasticTransform(Operation):
     """Deform samples by a random smooth displacement field.
 
@@ -257,7 +235,7 @@ class RandomElasticTransform(Operation):
     _parameter_constraints: dict = {
         "factor": _UNIT_FACTOR,
         "scale": _UNIT_FACTOR,
-        "interpolation": [options(*_INTERPOLATIONS)],
+        "interpolation": [options(*_ORDERS)],
         "fill_mode": [options(*_FILL_MODES)],
         "fill_value": [interval(numbers.Real)],
         "value_range": _VALUE_RANGE,
@@ -294,10 +272,9 @@ class RandomElasticTransform(Operation):
             if field is None:
                 continue
             dx, dy = field
-            result = _remap(work[i].astype(np.float32, copy=False), grid_x + dx,
-                            grid_y + dy, _INTERPOLATIONS[self.interpolation],
-                            _CV2_BORDERS[self.fill_mode], self.fill_value)
-            out[i] = result
+            out[i] = remap(work[i], grid_x + dx, grid_y + dy,
+                           order=_ORDERS[self.interpolation],
+                           fill_mode=self.fill_mode, fill_value=self.fill_value)
         low, high = context.value_range
         np.clip(out, low, high, out=out)
         return cast_like(out, block.dtype)

@@ -27,8 +27,6 @@ shared implementations of the colour and geometric operations.
 import cv2
 import numpy as np
 
-from .._engine import warp_rows
-
 # ITU-R 601 luma weights, as Keras' rgb_to_grayscale and torchvision's use them.
 GREY_WEIGHTS = (0.2989, 0.587, 0.114)
 
@@ -110,45 +108,68 @@ def channel_groups(channels):
 
 # Geometry ----------------------------------------------------------------------
 
+_BORDERS = {"reflect": cv2.BORDER_REFLECT, "mirror": cv2.BORDER_REFLECT_101,
+            "wrap": cv2.BORDER_WRAP, "nearest": cv2.BORDER_REPLICATE,
+            "constant": cv2.BORDER_CONSTANT}
+
+
+def remap(image, map_x, map_y, *, order, fill_mode, fill_value=0.0):
+    """Read ``image`` (H, W, C) at float positions, with OpenCV's ``remap``.
+
+    Parameters
+    ----------
+    image : ndarray of shape (H, W, C)
+        Read as float32 (OpenCV interpolates float32 with exact weights).
+    map_x, map_y : ndarray of shape (H, W), float32
+        Source column and row of every output pixel.
+    order : {0, 1}
+        Nearest (round to nearest, ties to even) or bilinear.
+    fill_mode : {"reflect", "mirror", "wrap", "nearest", "constant"}
+        Outside the image: ``d c b a | a b c d``, ``d c b | a b c d``,
+        ``a b c d | a b c d``, ``a a | a b c d``, or ``fill_value`` blended over
+        the half pixel outside (scipy's ``"grid-constant"``, which Keras'
+        padding and torchvision's fill mask both amount to).
+    fill_value : float or sequence of float
+        Per channel or for all; only with ``fill_mode="constant"``.
+    """
+    image = np.asarray(image, dtype=np.float32)
+    height, width, channels = image.shape
+    fill = np.broadcast_to(np.asarray(fill_value, dtype=float), (channels,))
+    interpolation = cv2.INTER_NEAREST if order == 0 else cv2.INTER_LINEAR
+    out = np.empty_like(image)
+    for group in channel_groups(channels):
+        part = np.ascontiguousarray(image[..., group])
+        count = part.shape[-1]
+        border = tuple(fill[group]) + (0.0,) * (4 - count)
+        result = cv2.remap(part[..., 0] if count == 1 else part, map_x, map_y,
+                           interpolation, borderMode=_BORDERS[fill_mode],
+                           borderValue=border)
+        out[..., group] = result.reshape(height, width, count)
+    return out
+
+
 def affine_warp(images, maps, *, order, fill_mode, fill_value=0.0):
-    """Warp every sample by its inverse map.
+    """Warp every sample by its inverse map (see :func:`remap`).
 
     Parameters
     ----------
     images : ndarray of shape (k, H, W, C), float
     maps : ndarray of shape (k, 2, 3)
-        From output pixel to source position, (x=column, y=row) order.
-    order : {0, 1}
-        Nearest or bilinear.
-    fill_mode : {"reflect", "fill"}
-        ``"reflect"`` reads ``d c b a | a b c d`` outside (Keras' layers'
-        default); ``"fill"`` blends towards ``fill_value`` over the half pixel
-        outside the image, as torchvision's ``grid_sample`` with a fill mask
-        does (scipy's ``"grid-constant"``).
-    fill_value : float or sequence of float
-        Per channel or for all; only with ``fill_mode="fill"``.
+        From output pixel to source position, (x=column, y=row) order. The
+        positions are computed in float64 and read by ``remap``: OpenCV's
+        ``warpAffine`` would round them to 1/1024 pixel, enough to change a
+        nearest-neighbour pick.
+    order, fill_mode, fill_value
+        As in :func:`remap`.
     """
+    height, width = images.shape[1:3]
+    rows, columns = np.mgrid[0:height, 0:width].astype(np.float64)
     out = np.empty_like(images)
-    rows = np.arange(len(images))
-    if fill_mode == "reflect":
-        warp_rows(images, rows, out, rows, maps, order=order, fill_mode="reflect")
-        return out
-    height, width, channels = images.shape[1:]
-    fill = np.broadcast_to(np.asarray(fill_value, dtype=float), (channels,))
-    flags = (cv2.INTER_NEAREST if order == 0 else cv2.INTER_LINEAR) | \
-        cv2.WARP_INVERSE_MAP
-    for i in rows:
-        source = images[i] if images.dtype == np.float32 else images[i].astype(
-            np.float32)
-        for group in channel_groups(channels):
-            part = np.ascontiguousarray(source[..., group])
-            count = part.shape[-1]
-            border = tuple(fill[group]) + (0.0,) * (4 - count)
-            result = cv2.warpAffine(part[..., 0] if count == 1 else part, maps[i],
-                                    (width, height), flags=flags,
-                                    borderMode=cv2.BORDER_CONSTANT,
-                                    borderValue=border)
-            out[i, ..., group] = result.reshape(height, width, count)
+    for i, m in enumerate(np.asarray(maps, dtype=np.float64)):
+        map_x = (m[0, 0] * columns + m[0, 1] * rows + m[0, 2]).astype(np.float32)
+        map_y = (m[1, 0] * columns + m[1, 1] * rows + m[1, 2]).astype(np.float32)
+        out[i] = remap(images[i], map_x, map_y, order=order, fill_mode=fill_mode,
+                       fill_value=fill_value)
     return out
 
 
@@ -389,10 +410,13 @@ def tv_posterize(images, bits, value_range, *, integer=False):
 
 def tv_solarize(images, threshold, value_range):
     """``solarize``: invert values at or above ``threshold`` (a fraction of the
-    range, torchvision's ``bound * magnitude``)."""
-    unit = _unit(images, value_range)
-    out = np.where(unit >= _per_sample(threshold, images), 1 - unit, unit)
-    return _from_unit(out, value_range)
+    range, torchvision's ``bound * magnitude``, compared in the data's units as
+    torchvision compares)."""
+    low, high = value_range
+    cut = low + np.asarray(threshold, dtype=np.float64).reshape(-1, 1, 1, 1) * (
+        high - low)
+    inverted = images.dtype.type(high + low) - images
+    return np.where(images >= cut, inverted, images)
 
 
 def tv_autocontrast(images, value_range):

@@ -572,7 +572,7 @@ class TrivialAugmentWide(_Policy):
             fill = 0.0 if self.fill is None else self.fill
             return F.affine_warp(images, maps[name](),
                                  order=_ORDERS[self.interpolation],
-                                 fill_mode="fill", fill_value=fill)
+                                 fill_mode="constant", fill_value=fill)
         if name == "Brightness":
             return F.tv_brightness(images, 1.0 + m, value_range)
         if name == "Color":
