@@ -482,8 +482,12 @@ class TrivialAugmentWide(_Policy):
     float ones. Integer results are rounded where torchvision truncates, so they
     may be one grey level above torchvision's. The magnitude bins are computed
     in double precision (torch's float32 ``linspace`` can land the 16-pixel
-    translation on 15.999999, which ``int`` makes 15). ``op`` indexes the list
-    above; ``magnitude`` is the signed value the operation uses.
+    translation on 15.999999, which ``int`` makes 15). With bilinear
+    interpolation and a ``fill``, the half-pixel band at the image's edge blends
+    once with the fill: torchvision multiplies its zero-padded interpolation by
+    the mask a second time there (a constant image equal to ``fill`` does not
+    stay constant), which is not copied. ``op`` indexes the list above;
+    ``magnitude`` is the signed value the operation uses.
 
     Examples
     --------
