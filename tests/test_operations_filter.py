@@ -360,3 +360,12 @@ def test_erasing_fill_value_is_clipped_to_the_range():
                  {"erase": [True], "size": [[1.0, 1.0]], "position": [[0.0, 0.0]],
                   "noise_seed": [0]}, X)
     np.testing.assert_array_equal(out, 1.0)
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda o: type(o).__name__)
+def test_result_does_not_depend_on_n_jobs(operation):
+    """Threads over chunks of samples give the same bytes as one thread."""
+    X = _images(np.uint8, (300, 16, 16, 3))
+    one = Compose([("op", operation)], random_state=0, n_jobs=1).augment(X)
+    two = Compose([("op", operation)], random_state=0, n_jobs=2).augment(X)
+    np.testing.assert_array_equal(one, two)

@@ -138,6 +138,15 @@ def test_policy_draws_are_reproducible_and_replayable(policy):
     np.testing.assert_array_equal(compose.augment(X), compose.augment(X))
 
 
+@pytest.mark.parametrize("policy", POLICIES, ids=lambda p: type(p).__name__)
+def test_result_does_not_depend_on_n_jobs(policy):
+    """Threads over chunks of samples give the same bytes as one thread."""
+    X = _images(np.uint8, (300, 16, 16, 3))
+    one = Compose([("policy", policy)], random_state=0, n_jobs=1).augment(X)
+    two = Compose([("policy", policy)], random_state=0, n_jobs=2).augment(X)
+    np.testing.assert_array_equal(one, two)
+
+
 # RandAugment --------------------------------------------------------------------
 
 def test_rand_augment_draws_operations_per_sample_uniformly():
