@@ -96,11 +96,14 @@ def test_uint8_within_one_grey_level_of_keras(case):
 # operations once per batch in Keras; the tests force Keras' choice and give
 # every sample the same one.
 
-from sklearn_dlprep.operations._policy import (  # noqa: E402
-    AUGMIX_OPS,
-    KERAS_MAGNITUDES,
-    RANDAUGMENT_OPS,
-)
+# Our draws index Keras' own lists of layers (as the docstrings say), and hold
+# one array per kind of magnitude, with these trailing shapes.
+RANDAUGMENT_OPS = tuple(keras.layers.RandAugment._AUGMENT_LAYERS)
+AUGMIX_OPS = tuple(keras.src.layers.preprocessing.image_preprocessing.aug_mix
+                   .AUGMENT_LAYERS_ALL)
+KERAS_MAGNITUDES = {"shear": (2,), "translation": (2,), "rotation": (),
+                    "brightness": (), "color_degeneration": (), "contrast": (),
+                    "sharpness": (), "posterization": (), "solarization": (2,)}
 
 
 class _RecordingErasing(keras.layers.RandomErasing):
@@ -325,7 +328,8 @@ def test_rand_augment_keras_brightness_leaks_into_other_operations():
                                      seed=0)
     t = layer.get_random_transformation(images)
     t["layer_idxes"] = np.array([RANDAUGMENT_OPS.index("random_contrast")])
-    keras_out = np.asarray(layer.transform_images(images.copy(), t))
+    with np.errstate(divide="ignore", invalid="ignore"):  # Keras' auto-contrast
+        keras_out = np.asarray(layer.transform_images(images.copy(), t))
     delta = np.asarray(t["transforms"]["random_brightness"]["rgb_delta"]).ravel()
     np.testing.assert_allclose(keras_out[:, 0, 0, 0], 100 + delta, rtol=1e-6)
     draws = {"op": np.full((2, 1), RANDAUGMENT_OPS.index("random_contrast"))}
