@@ -40,8 +40,8 @@ def work_dtype(dtype):
 
 
 def unit_bounds(factor):
-    """Keras' reading of a factor in [0, 1]: a number ``f`` means ``(0, f)``, a
-    pair means that interval."""
+    """Keras' reading of a non-negative factor (a probability, a strength, a
+    standard deviation): a number ``f`` means ``(0, f)``, a pair that interval."""
     if np.ndim(factor) == 0:
         return 0.0, float(factor)
     low, high = (float(f) for f in factor)

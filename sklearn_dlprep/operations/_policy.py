@@ -2,9 +2,9 @@
 
 A policy draws, for every sample, which of its operations act and with what
 magnitudes, all at once and from a fixed number of uniform values (so changing
-``num_ops``' neighbours or ``factor`` never shifts the random stream of the other
-steps); then it applies them to the groups of samples that drew the same
-operation. Each ends a fused run of the engine (``kind = "sample"``).
+``factor`` or ``alpha`` never shifts the random stream of the other steps); then
+it applies them to the groups of samples that drew the same operation. Each
+ends a fused run of the engine (``kind = "sample"``).
 
 The image functions are in ``_functional.py`` (``keras_*`` for Keras 3's
 policies, ``tv_*`` for torchvision's ``TrivialAugmentWide``).
@@ -191,7 +191,7 @@ class RandAugment(_Policy):
         up to ``+f`` of the range, colour degeneration up to ``f``, contrast in
         ``[1, 1 + f]``, sharpness factor up to ``f`` (blur below 1/2), solarize
         addition and threshold up to ``255 f``, posterization to between 1 and
-        ``max(1, int(8 f)) - 1`` bits.
+        ``int(8 f) - 1`` bits (1 bit when ``8 f < 2``).
 
     interpolation : {"bilinear", "nearest"}, default="bilinear"
         How the geometric operations read the image.
