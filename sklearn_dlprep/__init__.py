@@ -19,23 +19,38 @@ from ._training import (
     TestTimeAugmentationClassifier,
     TestTimeAugmentationRegressor,
 )
-from .operations import RandomBrightness, RandomFlip
+from .operations import (
+    AugMix,
+    RandAugment,
+    RandomBrightness,
+    RandomElasticTransform,
+    RandomErasing,
+    RandomFlip,
+    RandomGaussianBlur,
+    TrivialAugmentWide,
+)
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "ArrayAugmenter",
+    "AugMix",
     "AugmentedEpochsClassifier",
     "AugmentedEpochsRegressor",
     "BalancingResampler",
     "ChannelMinMaxScaler",
     "ChannelStandardizer",
     "Compose",
+    "RandAugment",
     "RandomBrightness",
+    "RandomElasticTransform",
+    "RandomErasing",
     "RandomFlip",
+    "RandomGaussianBlur",
     "SampleStandardizer",
     "TestTimeAugmentationClassifier",
     "TestTimeAugmentationRegressor",
+    "TrivialAugmentWide",
     "ZCAWhitener",
     "make_compose",
     "train_val_test_split",

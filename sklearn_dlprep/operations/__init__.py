@@ -6,6 +6,19 @@ preprocessing layers (and torchvision's where only it has one) as estimators."""
 
 from ._base import Operation
 from ._color import RandomBrightness
+from ._filter import RandomElasticTransform, RandomGaussianBlur
 from ._geometric import RandomFlip
+from ._policy import AugMix, RandAugment, TrivialAugmentWide
+from ._region import RandomErasing
 
-__all__ = ["Operation", "RandomBrightness", "RandomFlip"]
+__all__ = [
+    "AugMix",
+    "Operation",
+    "RandAugment",
+    "RandomBrightness",
+    "RandomElasticTransform",
+    "RandomErasing",
+    "RandomFlip",
+    "RandomGaussianBlur",
+    "TrivialAugmentWide",
+]

@@ -64,9 +64,10 @@ def options(*values):
                        lambda value: isinstance(value, str) and value in values)
 
 
-def pair_of(kind, low=None, *, ordered=True):
-    """A type accepting a pair ``(lo, hi)`` of finite numbers >= ``low``, lo <= hi."""
-    element = interval(kind, low)
+def pair_of(kind, low=None, *, ordered=True, high=None):
+    """A type accepting a pair ``(lo, hi)`` of finite numbers >= ``low`` (and <=
+    ``high``), lo <= hi."""
+    element = interval(kind, low, high)
 
     def accepts(value):
         if not isinstance(value, (tuple, list, np.ndarray)) or np.ndim(value) != 1:
@@ -76,7 +77,9 @@ def pair_of(kind, low=None, *, ordered=True):
                 and (not ordered or pair[0] <= pair[1]))
 
     low_text = "" if low is None else f" >= {low}"
-    return _constraint(f"a pair (lo, hi) of numbers{low_text} with lo <= hi",
+    high_text = "" if high is None else f"{' and' if low_text else ''} <= {high}"
+    return _constraint(f"a pair (lo, hi) of numbers{low_text}{high_text} with "
+                       "lo <= hi",
                        accepts)
 
 
