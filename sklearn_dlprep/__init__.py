@@ -19,7 +19,17 @@ from ._training import (
     TestTimeAugmentationClassifier,
     TestTimeAugmentationRegressor,
 )
-from .operations import RandomBrightness, RandomFlip
+from .operations import (
+    RandomBrightness,
+    RandomCrop,
+    RandomFlip,
+    RandomPerspective,
+    RandomResizedCrop,
+    RandomRotation,
+    RandomShear,
+    RandomTranslation,
+    RandomZoom,
+)
 
 __version__ = "0.1.0.dev0"
 
@@ -32,7 +42,14 @@ __all__ = [
     "ChannelStandardizer",
     "Compose",
     "RandomBrightness",
+    "RandomCrop",
     "RandomFlip",
+    "RandomPerspective",
+    "RandomResizedCrop",
+    "RandomRotation",
+    "RandomShear",
+    "RandomTranslation",
+    "RandomZoom",
     "SampleStandardizer",
     "TestTimeAugmentationClassifier",
     "TestTimeAugmentationRegressor",

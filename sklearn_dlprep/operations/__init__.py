@@ -6,6 +6,26 @@ preprocessing layers (and torchvision's where only it has one) as estimators."""
 
 from ._base import Operation
 from ._color import RandomBrightness
-from ._geometric import RandomFlip
+from ._geometric import (
+    RandomCrop,
+    RandomFlip,
+    RandomPerspective,
+    RandomResizedCrop,
+    RandomRotation,
+    RandomShear,
+    RandomTranslation,
+    RandomZoom,
+)
 
-__all__ = ["Operation", "RandomBrightness", "RandomFlip"]
+__all__ = [
+    "Operation",
+    "RandomBrightness",
+    "RandomCrop",
+    "RandomFlip",
+    "RandomPerspective",
+    "RandomResizedCrop",
+    "RandomRotation",
+    "RandomShear",
+    "RandomTranslation",
+    "RandomZoom",
+]
