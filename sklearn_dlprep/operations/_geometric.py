@@ -211,7 +211,7 @@ class RandomRotation(_Warp):
     >>> import numpy as np
     >>> from sklearn_dlprep import Compose, RandomRotation
     >>> X = np.arange(9.0).reshape(1, 3, 3)
-    >>> rotate = Compose([("rotate", RandomRotation(0.25))])
+    >>> rotate = Compose([("rotate", RandomRotation(0.25))], sample_shape=(3, 3))
     >>> rotate.apply_params(X, {"rotate__applied": [True],
     ...                         "rotate__angle": [90.0]})[0].round(6)
     array([[2., 5., 8.],
@@ -488,7 +488,8 @@ class RandomShear(_Warp):
     >>> import numpy as np
     >>> from sklearn_dlprep import Compose, RandomShear
     >>> X = np.tile(np.arange(4.0), (1, 3, 1))
-    >>> shear = Compose([("shear", RandomShear(x_factor=0.5, fill_mode="nearest"))])
+    >>> shear = Compose([("shear", RandomShear(0.5, fill_mode="nearest"))],
+    ...                 sample_shape=(3, 4))
     >>> shear.apply_params(X, {"shear__applied": [True], "shear__shear_x": [1.0],
     ...                        "shear__shear_y": [0.0]})[0]
     array([[0., 1., 2., 3.],
@@ -588,7 +589,7 @@ class RandomPerspective(_Warp):
     >>> import numpy as np
     >>> from sklearn_dlprep import Compose, RandomPerspective
     >>> X = np.arange(16.0).reshape(1, 4, 4)
-    >>> tilt = Compose([("tilt", RandomPerspective(scale=0.5))])
+    >>> tilt = Compose([("tilt", RandomPerspective(scale=0.5))], sample_shape=(4, 4))
     >>> offsets = np.zeros((1, 4, 2))
     >>> offsets[0, 0] = 0.25  # the top-left corner moves in, to (0.75, 0.75)
     >>> tilt.apply_params(X, {"tilt__applied": [True], "tilt__perspective": [True],
@@ -909,7 +910,7 @@ class RandomResizedCrop(_Warp):
     >>> import numpy as np
     >>> from sklearn_dlprep import Compose, RandomResizedCrop
     >>> X = np.arange(16.0).reshape(1, 4, 4)
-    >>> crop = Compose([("crop", RandomResizedCrop())])
+    >>> crop = Compose([("crop", RandomResizedCrop())], sample_shape=(4, 4))
     >>> window = {"crop__top": [0], "crop__left": [2], "crop__height": [4],
     ...           "crop__width": [2]}
     >>> crop.apply_params(X, {"crop__applied": [True], **window})[0]
