@@ -126,7 +126,7 @@ class RandomFlip(Operation):
     >>> import numpy as np
     >>> from sklearn_dlprep import Compose, RandomFlip
     >>> X = np.arange(6.0).reshape(1, 2, 3)
-    >>> flip = Compose([("flip", RandomFlip("horizontal"))])
+    >>> flip = Compose([("flip", RandomFlip("horizontal"))], sample_shape=(2, 3))
     >>> flip.apply_params(X, {"flip__applied": [True], "flip__flip": [True]})[0]
     array([[2., 1., 0.],
            [5., 4., 3.]])
