@@ -235,6 +235,11 @@ def test_draws_follow_keras_ranges():
         assert values.max() > high - 0.02 * (high - low)
     np.testing.assert_array_equal(params["zoom__width_zoom"],
                                   params["zoom__height_zoom"])
+    # independent axes (Keras with an int seed draws both from the same seed)
+    assert abs(np.corrcoef(params["shift__dx"], params["shift__dy"])[0, 1]) < 0.1
+    zooms = Compose([("zoom", RandomZoom(0.2, 0.2))]).sample_params(X, 0)
+    assert abs(np.corrcoef(zooms["zoom__width_zoom"],
+                           zooms["zoom__height_zoom"])[0, 1]) < 0.1
     shear_x, shear_y = params["shear__shear_x"], params["shear__shear_y"]
     np.testing.assert_array_equal(np.sign(shear_x), np.sign(shear_y))
     assert 0.4 < np.mean(shear_x > 0) < 0.6

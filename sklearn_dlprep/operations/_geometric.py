@@ -285,7 +285,9 @@ class RandomTranslation(_Warp):
     -----
     Draw keys ``dy`` and ``dx``: the shifts in pixels (Keras'
     ``translations``), drawn in that order; output pixel ``(x, y)`` reads the
-    input at ``(x - dx, y - dy)``.
+    input at ``(x - dx, y - dy)``. The two are independent (Keras'
+    ``get_random_transformation(..., seed=int)`` draws both from the same seed,
+    so they are equal fractions of the sides: a bug not copied).
 
     Examples
     --------
@@ -380,7 +382,9 @@ class RandomZoom(_Warp):
     Draw keys ``height_zoom`` and ``width_zoom`` as in Keras' transformation:
     output pixel ``(x, y)`` reads the input at ``c + zoom * ((x, y) - c)``, ``c``
     the centre. Both are always drawn, so the random stream does not depend on
-    ``width_factor``.
+    ``width_factor``; with ``width_factor`` they are independent (Keras'
+    ``get_random_transformation(..., seed=int)`` draws both from the same seed,
+    a bug not copied).
 
     Examples
     --------
