@@ -338,7 +338,7 @@ class _Step:
         applied = np.asarray(draws[f"{self.prefix}applied"], dtype=bool)
         maps = np.array(self.operation.inverse_maps(self._own(draws), self.context),
                         dtype=np.float64)
-        maps[~applied] = _IDENTITY
+        maps[~applied] = _IDENTITY if maps.shape[1] == 2 else np.eye(3)  # homography
         return maps
 
     def acts_on(self, draws):

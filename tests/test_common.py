@@ -50,6 +50,11 @@ def _operation_classes():
 
 # What an operation needs to be constructed (the rest of its parameters default).
 OPERATION_ARGS = {"RandomBrightness": {"factor": 0.2}}
+OPERATION_ARGS.update({
+    "RandomRotation": {"factor": 0.1},
+    "RandomTranslation": {"height_factor": 0.1, "width_factor": 0.1},
+    "RandomZoom": {"height_factor": 0.1},
+})
 
 
 def _seeded(estimator):

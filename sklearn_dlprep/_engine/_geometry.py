@@ -111,16 +111,23 @@ def compose_inverse_maps(maps_in_order):
 
     Parameters
     ----------
-    maps_in_order : list of ndarray of shape (n, 2, 3)
-        Inverse maps of the warps, in the order the warps act on a sample.
+    maps_in_order : list of ndarray of shape (n, 2, 3) or (n, 3, 3)
+        Inverse maps of the warps, in the order the warps act on a sample:
+        affine maps, or homographies (a projective warp such as a perspective).
 
     Returns
     -------
-    maps : ndarray of shape (n, 2, 3)
+    maps : ndarray of shape (n, 2, 3), or (n, 3, 3) if any map is a homography
         The inverse map of the whole chain: output pixel ``p`` of the last warp
         reads the input at ``M_1 M_2 ... M_k p`` (the first warp's map is
-        applied last, being the closest to the input).
+        applied last, being the closest to the input). A homography reads the
+        source at ``(u / w, v / w)`` where ``(u, v, w) = M (x, y, 1)``.
     """
+    if any(maps.shape[1] == 3 for maps in maps_in_order):
+        fused = _homogeneous(maps_in_order[0])
+        for maps in maps_in_order[1:]:
+            fused = fused @ _homogeneous(maps)
+        return fused
     fused = maps_in_order[0]
     for maps in maps_in_order[1:]:
         # (A ∘ B) p = A (B p): linear parts multiply, B's offset goes through A.
@@ -128,3 +135,25 @@ def compose_inverse_maps(maps_in_order):
         offset = fused[:, :, :2] @ maps[:, :, 2:] + fused[:, :, 2:]
         fused = np.concatenate([linear, offset], axis=2)
     return fused
+
+
+def _homogeneous(maps):
+    """Affine ``(n, 2, 3)`` maps as ``(n, 3, 3)`` homographies."""
+    if maps.shape[1] == 3:
+        return maps
+    bottom = np.broadcast_to([0.0, 0.0, 1.0], (len(maps), 1, 3))
+    return np.concatenate([maps, bottom], axis=1)
+
+
+def affine_part(maps):
+    """Which homographies are affine, and those as ``(k, 2, 3)`` maps.
+
+    Returns
+    -------
+    affine : ndarray of bool of shape (n,)
+        Whether the bottom row of ``maps[i]`` is ``(0, 0, c)`` with ``c != 0``.
+    affine_maps : ndarray of shape (affine.sum(), 2, 3)
+        Those maps divided by ``c``.
+    """
+    affine = (maps[:, 2, 0] == 0) & (maps[:, 2, 1] == 0) & (maps[:, 2, 2] != 0)
+    return affine, maps[affine, :2] / maps[affine, 2:, 2:]

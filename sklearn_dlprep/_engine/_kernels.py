@@ -9,6 +9,13 @@ Fill modes keep Keras' names. ``"wrap"`` is truly periodic (scipy's ``"grid-wrap
 not Keras' legacy ``"wrap"`` that repeats every ``n - 1`` pixels) and ``"constant"``
 is scipy's ``"constant"``: a source position outside ``[0, n - 1]`` reads ``cval``
 with no blending at the edge.
+
+The operations of ``Compose`` add two modes and one kind of map. ``"grid-constant"``
+is Keras 3's layers' ``"constant"`` (and OpenCV's and torchvision's): the one-pixel
+band beyond the edge blends the edge pixel with ``cval``; ``"mirror"`` reflects
+without repeating the edge pixel (torchvision's ``"reflect"``). Homographies
+(``(n, 3, 3)`` maps, from a perspective) are warped by ``cv2.warpPerspective``,
+with ``scipy.ndimage.map_coordinates`` as their reference.
 """
 
 # Authors: sklearn-dlprep developers
@@ -21,7 +28,7 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
-from ._geometry import flip_codes
+from ._geometry import affine_part, flip_codes
 
 FILL_MODES = ("constant", "nearest", "reflect", "wrap")
 SCIPY_MODES = {"nearest": "nearest", "reflect": "reflect", "wrap": "grid-wrap",
@@ -29,6 +36,10 @@ SCIPY_MODES = {"nearest": "nearest", "reflect": "reflect", "wrap": "grid-wrap",
 _CV2_BORDERS = {"nearest": cv2.BORDER_REPLICATE, "reflect": cv2.BORDER_REFLECT,
                 "wrap": cv2.BORDER_WRAP, "constant": cv2.BORDER_CONSTANT}
 _CV2_INTERPOLATION = {0: cv2.INTER_NEAREST, 1: cv2.INTER_LINEAR}
+# The modes only operations use (not in FILL_MODES, ArrayAugmenter's choices).
+SCIPY_MODES.update({"grid-constant": "grid-constant", "mirror": "mirror"})
+_CV2_BORDERS.update({"grid-constant": cv2.BORDER_CONSTANT,
+                     "mirror": cv2.BORDER_REFLECT_101})
 # OpenCV warps float32 images with exact float coordinates, and uint8 with 1/32-pixel
 # fixed-point weights (within rounding of the exact result), for 1, 3 or 4
 # channels; other channel counts take a coarser path, so they are warped in groups
@@ -66,12 +77,14 @@ def warp_rows(X, src_rows, out, dst_rows, maps, *, order=1, fill_mode="nearest",
         ``out`` must not overlap.
     src_rows, dst_rows : ndarray of int
         Which rows to read and where to write them.
-    maps : ndarray of shape (len(src_rows), 2, 3)
+    maps : ndarray of shape (len(src_rows), 2, 3) or (len(src_rows), 3, 3)
         Inverse maps in (x=column, y=row) order, see
-        :func:`~sklearn_dlprep._geometry.affine_inverse_maps`.
+        :func:`~sklearn_dlprep._geometry.affine_inverse_maps`; or homographies,
+        of which the affine ones take the affine path.
     order : int
         Spline order: 0 (nearest) and 1 (bilinear) by OpenCV, 0 to 5 by scipy.
-    fill_mode : {"constant", "nearest", "reflect", "wrap"}
+    fill_mode : {"constant", "nearest", "reflect", "wrap", "grid-constant", \
+            "mirror"}
     cval : float
         Value read outside the input when ``fill_mode="constant"``.
     backend : {"auto", "scipy"}
@@ -79,6 +92,12 @@ def warp_rows(X, src_rows, out, dst_rows, maps, *, order=1, fill_mode="nearest",
     """
     if len(src_rows) == 0:
         return
+    if maps.shape[1] == 3:  # homographies: the projective ones apart, then the rest
+        affine, affine_maps = affine_part(maps)
+        warp_projective_rows(X, src_rows[~affine], out, dst_rows[~affine],
+                             maps[~affine], order=order, fill_mode=fill_mode,
+                             cval=cval, backend=backend)
+        src_rows, dst_rows, maps = src_rows[affine], dst_rows[affine], affine_maps
     height, width = X.shape[1:3]
     codes = flip_codes(maps, height, width)
     for code in np.unique(codes[codes >= 0]):
@@ -94,6 +113,70 @@ def warp_rows(X, src_rows, out, dst_rows, maps, *, order=1, fill_mode="nearest",
             _fill_outside(out, dst_rows[todo], maps[todo], height, width, cval)
     else:
         _warp_scipy(X, src_rows, out, dst_rows, maps, todo, order, fill_mode, cval)
+
+
+def warp_projective_rows(X, src_rows, out, dst_rows, maps, *, order=1,
+                         fill_mode="nearest", cval=0.0, backend="auto"):
+    """Warp ``X[src_rows[i]]`` by the homography ``maps[i]`` into ``out[dst_rows[i]]``.
+
+    Output pixel ``(x, y)`` reads the source at ``(u / w, v / w)``, where
+    ``(u, v, w) = maps[i] @ (x, y, 1)``. OpenCV's ``warpPerspective`` is the fast
+    path (orders 0 and 1); ``scipy.ndimage.map_coordinates`` on those positions
+    is the reference (``backend="scipy"``) and serves every other case. Arguments
+    as :func:`warp_rows`.
+    """
+    height, width, channels = X.shape[1:]
+    if backend == "auto" and uses_opencv(X.dtype, X.shape[1:], order):
+        flags = _CV2_INTERPOLATION[order] | cv2.WARP_INVERSE_MAP
+        groups = _channel_groups(channels) or [slice(None)]
+        work = X.dtype if X.dtype in _CV2_NATIVE else np.dtype(np.float32)
+        for s, d, m in zip(src_rows, dst_rows, maps):
+            result = np.empty((height, width, channels), dtype=work)
+            for group in groups:
+                src = np.ascontiguousarray(X[s][..., group], dtype=work)
+                warped = cv2.warpPerspective(
+                    src[..., 0] if src.shape[-1] == 1 else src, m, (width, height),
+                    flags=flags, borderMode=_CV2_BORDERS[fill_mode],
+                    borderValue=(float(cval),) * 4)
+                result[..., group] = warped.reshape(height, width, -1)
+            if fill_mode == "constant":  # no blended band, as scipy's "constant"
+                src_x, src_y = _projective_sources(m, height, width)
+                result[_outside(src_x, src_y, height, width)] = cast_like(
+                    np.asarray(cval, dtype=np.float64), work)
+            out[d] = result if work == out.dtype else cast_like(result, out.dtype)
+        return
+    is_float = np.issubdtype(out.dtype, np.floating)
+    work = np.float64 if out.dtype == np.float64 or not is_float else np.float32
+    for s, d, m in zip(src_rows, dst_rows, maps):
+        src_x, src_y = _projective_sources(m, height, width)
+        img = X[s]
+        result = np.empty(img.shape, dtype=work)
+        for c in range(channels):
+            ndimage.map_coordinates(img[..., c].astype(work, copy=False),
+                                    [src_y, src_x], order=order,
+                                    mode=SCIPY_MODES[fill_mode], cval=cval,
+                                    output=result[..., c])
+        out[d] = cast_like(result, out.dtype)
+
+
+def _projective_sources(m, height, width):
+    """Source positions ``(x, y)`` that every output pixel reads (float64)."""
+    xs = np.arange(width, dtype=np.float64)
+    ys = np.arange(height, dtype=np.float64)[:, np.newaxis]
+    w = m[2, 0] * xs + m[2, 1] * ys + m[2, 2]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        src_x = (m[0, 0] * xs + m[0, 1] * ys + m[0, 2]) / w
+        src_y = (m[1, 0] * xs + m[1, 1] * ys + m[1, 2]) / w
+    # A point mapped to infinity (w = 0) is outside, far away.
+    far = -2.0 * (height + width)
+    return (np.nan_to_num(src_x, nan=far, posinf=far, neginf=far),
+            np.nan_to_num(src_y, nan=far, posinf=far, neginf=far))
+
+
+def _outside(src_x, src_y, height, width):
+    low = -_EDGE_TOLERANCE
+    return ((src_x < low) | (src_x > width - 1 + _EDGE_TOLERANCE)
+            | (src_y < low) | (src_y > height - 1 + _EDGE_TOLERANCE))
 
 
 def _channel_groups(channels):

@@ -12,7 +12,8 @@ Operations are small objects with a ``kind`` and a ``draw``:
   stream does not shift when a user enables an option);
 - a ``"geometric"`` operation has ``inverse_maps(draws, height, width)``: the
   ``(n, 2, 3)`` maps in (x=column, y=row) order from output pixel to source
-  position. Consecutive geometric operations are fused into one warp by composing
+  position (or ``(n, 3, 3)`` homographies, for a perspective). Consecutive
+  geometric operations are fused into one warp by composing
   their maps, so a sample is interpolated once. An operation may carry
   ``warp_settings = (fill_mode, cval, order)``; only operations with the same
   settings (or none: flips, exact shifts) fuse;

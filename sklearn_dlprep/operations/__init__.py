@@ -7,7 +7,16 @@ preprocessing layers (and torchvision's where only it has one) as estimators."""
 from ._base import Operation
 from ._color import RandomBrightness
 from ._filter import RandomElasticTransform, RandomGaussianBlur
-from ._geometric import RandomFlip
+from ._geometric import (
+    RandomCrop,
+    RandomFlip,
+    RandomPerspective,
+    RandomResizedCrop,
+    RandomRotation,
+    RandomShear,
+    RandomTranslation,
+    RandomZoom,
+)
 from ._policy import AugMix, RandAugment, TrivialAugmentWide
 from ._region import RandomErasing
 
@@ -16,9 +25,16 @@ __all__ = [
     "Operation",
     "RandAugment",
     "RandomBrightness",
+    "RandomCrop",
     "RandomElasticTransform",
     "RandomErasing",
     "RandomFlip",
     "RandomGaussianBlur",
+    "RandomPerspective",
+    "RandomResizedCrop",
+    "RandomRotation",
+    "RandomShear",
+    "RandomTranslation",
+    "RandomZoom",
     "TrivialAugmentWide",
 ]

@@ -13,7 +13,10 @@ plan with a context resolved once per call:
     stream does not shift when one is changed). The probability ``p`` is drawn by
     ``Compose``, before the operation's own values.
 ``inverse_maps(draws, context)`` (``kind = "geometric"``)
-    ``(n, 2, 3)`` maps, (x=column, y=row), from output pixel to source position.
+    ``(n, 2, 3)`` maps, (x=column, y=row), from output pixel to source position,
+    or ``(n, 3, 3)`` homographies for a projective warp. A ``warp_settings``
+    attribute ``(fill_mode, cval, order)`` says how the warp reads the sample;
+    only steps with the same settings fuse.
 ``transform_pointwise(work, draws, context)`` (``kind = "pointwise"``)
     Changes in place a floating-point block ``(k, H, W, C)`` holding only the
     samples the operation acts on.

@@ -64,10 +64,10 @@ def options(*values):
                        lambda value: isinstance(value, str) and value in values)
 
 
-def pair_of(kind, low=None, *, ordered=True, high=None):
-    """A type accepting a pair ``(lo, hi)`` of finite numbers >= ``low`` (and <=
-    ``high``), lo <= hi."""
-    element = interval(kind, low, high)
+def pair_of(kind, low=None, high=None, *, ordered=True, closed="both"):
+    """A type accepting a pair ``(lo, hi)`` of finite numbers >= ``low``, lo <= hi
+    (and, when given, <= ``high``; ``closed`` as in :func:`interval`)."""
+    element = interval(kind, low, high, closed=closed)
 
     def accepts(value):
         if not isinstance(value, (tuple, list, np.ndarray)) or np.ndim(value) != 1:
@@ -77,10 +77,25 @@ def pair_of(kind, low=None, *, ordered=True, high=None):
                 and (not ordered or pair[0] <= pair[1]))
 
     low_text = "" if low is None else f" >= {low}"
-    high_text = "" if high is None else f"{' and' if low_text else ''} <= {high}"
-    return _constraint(f"a pair (lo, hi) of numbers{low_text}{high_text} with "
-                       "lo <= hi",
+    if high is not None or closed != "both":
+        low_text = " in " + element.__qualname__.split(" in ", 1)[1]
+    return _constraint(f"a pair (lo, hi) of numbers{low_text} with lo <= hi",
                        accepts)
+
+
+def sequence_of(kind, lengths, low=None, high=None):
+    """A type accepting a tuple or list of ``kind`` values in ``[low, high]``
+    whose length is one of ``lengths``."""
+    element = interval(kind, low, high)
+    name = "ints" if kind is numbers.Integral else "numbers"
+    bounds = element.__qualname__.split(" in ", 1)[1]
+
+    def accepts(value):
+        return (isinstance(value, (tuple, list)) and len(value) in lengths
+                and all(isinstance(v, element) for v in value))
+
+    counts = " or ".join(str(n) for n in lengths)
+    return _constraint(f"a tuple of {counts} {name} in {bounds}", accepts)
 
 
 def has_methods(*names, description):
