@@ -19,7 +19,7 @@ from ._training import (
     TestTimeAugmentationClassifier,
     TestTimeAugmentationRegressor,
 )
-from .operations import RandomBrightness, RandomFlip
+from .operations import CutMix, MixUp, RandomBrightness, RandomFlip
 
 __version__ = "0.1.0.dev0"
 
@@ -31,6 +31,8 @@ __all__ = [
     "ChannelMinMaxScaler",
     "ChannelStandardizer",
     "Compose",
+    "CutMix",
+    "MixUp",
     "RandomBrightness",
     "RandomFlip",
     "SampleStandardizer",

@@ -7,5 +7,6 @@ preprocessing layers (and torchvision's where only it has one) as estimators."""
 from ._base import Operation
 from ._color import RandomBrightness
 from ._geometric import RandomFlip
+from ._mix import CutMix, MixUp
 
-__all__ = ["Operation", "RandomBrightness", "RandomFlip"]
+__all__ = ["CutMix", "MixUp", "Operation", "RandomBrightness", "RandomFlip"]
