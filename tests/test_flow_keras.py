@@ -71,6 +71,13 @@ history = model("sparse_categorical_crossentropy").fit(weighted, epochs=2,
 report["weighted"] = {"loss": history.history["loss"],
                       "batch_parts": len(weighted[0])}
 
+threaded = augmenter.flow(X, y, batch_size=32)
+threaded.workers = 2  # Keras' PyDataset option: two threads prepare batches
+counter = CountBatches()
+model("sparse_categorical_crossentropy").fit(threaded, epochs=2, verbose=0,
+                                             callbacks=[counter])
+report["threaded"] = {"batches": counter.batches}
+
 mixed = augmenter.flow(X, y, batch_size=32, mix=MixUp(alpha=0.4), drop_last=True)
 history = model("categorical_crossentropy").fit(mixed, epochs=2, verbose=0)
 report["mixed"] = {"loss": history.history["loss"],
@@ -105,6 +112,12 @@ def test_model_fit_starts_a_new_epoch_of_draws_each_epoch(report):
     """Keras calls on_epoch_end after every epoch: after 3 epochs the flow
     serves draws at least 3 epochs on (Keras may call it once more)."""
     assert report["plain"]["epochs_advanced"] >= 3
+
+
+def test_keras_worker_threads_read_the_flow(report):
+    """With Keras' own workers=2, model.fit reads the flow from two threads and
+    still runs len(flow) steps per epoch."""
+    assert report["threaded"]["batches"] == 2 * 3
 
 
 def test_model_fit_reads_sample_weights_and_soft_labels(report):
