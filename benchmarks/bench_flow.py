@@ -91,7 +91,7 @@ def make_cases(quick):
 class MatmulStep:
     """Float32 matrix products on one core that take about ``ms`` milliseconds."""
 
-    SIZE = 192
+    SIZE = 384  # a few products per step: few GIL hand-overs, as a real step
 
     def __init__(self, ms):
         rng = np.random.default_rng(0)
@@ -121,13 +121,41 @@ def make_step(case):
     return MatmulStep(case.step_ms)
 
 
+def _busy_jiffies():
+    """(busy, total) jiffies of all cores from /proc/stat, or None off Linux."""
+    try:
+        with open("/proc/stat") as f:
+            values = [int(v) for v in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = values[3] + values[4]  # idle + iowait
+    return sum(values[:8]) - idle, sum(values[:8])
+
+
+class Timing:
+    """Wall time, this process's CPU time (all threads) and the cores kept busy
+    by other processes, over one epoch."""
+
+    def __init__(self, wall, cpu, others):
+        self.wall, self.cpu, self.others = wall, cpu, others
+
+
 def epoch_seconds(batches, step):
+    jiffies = _busy_jiffies()
+    cpu = time.process_time()
     start = time.perf_counter()
     n_batches = 0
     for _ in batches:
         step()
         n_batches += 1
-    return time.perf_counter() - start, n_batches
+    wall = time.perf_counter() - start
+    cpu = time.process_time() - cpu
+    others = float("nan")
+    after = _busy_jiffies()
+    if jiffies and after and after[1] > jiffies[1]:
+        busy_cores = (after[0] - jiffies[0]) / (after[1] - jiffies[1]) * os.cpu_count()
+        others = max(0.0, busy_cores - cpu / wall)
+    return Timing(wall, cpu, others), n_batches
 
 
 def load_average():
@@ -155,7 +183,8 @@ def run_prefetch(cases, rounds):
         }
         augment_only = ArrayAugmenter(**SEED_CONFIG, random_state=0).flow(
             X, y, batch_size=case.batch_size)
-        times = {name: [] for name in [*flows, "augmentation alone (no step)"]}
+        names = [*flows, "augmentation alone (no step)"]
+        times, cpus, others = ({name: [] for name in names} for _ in range(3))
         with threadpool_limits(1):
             for flow in [*flows.values(), augment_only]:  # warm up
                 next(iter(flow))
@@ -163,12 +192,12 @@ def run_prefetch(cases, rounds):
                 names = list(flows)
                 shift = round_index % len(names)
                 for name in names[shift:] + names[:shift]:
-                    seconds, n_batches = epoch_seconds(flows[name], step)
-                    times[name].append(seconds)
-                seconds, _ = epoch_seconds(augment_only, lambda: None)
-                times["augmentation alone (no step)"].append(seconds)
+                    timing, n_batches = epoch_seconds(flows[name], step)
+                    _record(times, cpus, others, name, timing)
+                timing, _ = epoch_seconds(augment_only, lambda: None)
+                _record(times, cpus, others, "augmentation alone (no step)", timing)
         results[case.name] = {"n_batches": n_batches, "step_ms": case.step_ms,
-                              "times": times}
+                              "times": times, "cpu": cpus, "others": others}
     return results
 
 
@@ -195,19 +224,29 @@ def run_workers(rounds, quick):
             ArrayAugmenter(**SEED_CONFIG, random_state=0).flow(X, y, batch_size=16),
             batch_size=None, num_workers=2, persistent_workers=True),
     }
-    times = {name: [] for name in loaders}
+    times, cpus, others = ({name: [] for name in loaders} for _ in range(3))
     for round_index in range(rounds):
         names = list(loaders)
         shift = round_index % len(names)
         for name in names[shift:] + names[:shift]:
-            seconds, n_batches = epoch_seconds(loaders[name], step)
-            times[name].append(seconds)
+            timing, n_batches = epoch_seconds(loaders[name], step)
+            _record(times, cpus, others, name, timing)
     return {case.name: {"n_batches": n_batches, "step_ms": case.step_ms,
-                        "times": times}}
+                        "times": times, "cpu": cpus, "others": others}}
+
+
+def _record(times, cpus, others, name, timing):
+    times[name].append(timing.wall)
+    cpus[name].append(timing.cpu)
+    others[name].append(timing.others)
 
 
 def median(values):
     return statistics.median(values)
+
+
+def _cpu_wall(res, name):
+    return median([c / w for c, w in zip(res["cpu"][name], res["times"][name])])
 
 
 def report(prefetch, workers, args, loads):
@@ -220,8 +259,9 @@ def report(prefetch, workers, args, loads):
                  f"after: {loads[0]:.2f} / {loads[1]:.2f}. Rounds: {args.rounds}.\n")
     lines.append("## Epoch time with and without prefetch\n")
     lines.append("| case | batches | contender | epoch s (median) | per batch ms | "
-                 "vs no augmentation | best round vs best |")
-    lines.append("|---|---:|---|---:|---:|---:|---:|")
+                 "vs no augmentation | best round vs best | cpu/wall | "
+                 "cores busy elsewhere |")
+    lines.append("|---|---:|---|---:|---:|---:|---:|---:|---:|")
     targets = []
     for case, res in prefetch.items():
         times = {name: median(v) for name, v in res["times"].items()}
@@ -231,7 +271,9 @@ def report(prefetch, workers, args, loads):
             lines.append(f"| {case} | {res['n_batches']} | {name} | {seconds:.3f} | "
                          f"{1e3 * seconds / res['n_batches']:.2f} | "
                          f"{seconds / floor:.2f}x | "
-                         f"{best[name] / best['no augmentation']:.2f}x |")
+                         f"{best[name] / best['no augmentation']:.2f}x | "
+                         f"{_cpu_wall(res, name):.2f} | "
+                         f"{median(res['others'][name]):.2f} |")
         augment_ms = 1e3 * times["augmentation alone (no step)"] / res["n_batches"]
         ratio = times[f"augmentation, prefetch={PREFETCH}"] / floor
         applies = augment_ms < res["step_ms"]
@@ -248,13 +290,19 @@ def report(prefetch, workers, args, loads):
             f"ms (step {t['step_ms']:.0f} ms); with prefetch {t['ratio']:.2f}x, "
             f"without {t['no_prefetch_ratio']:.2f}x: {t['verdict']}")
     lines.append("\n## Epoch time with DataLoader workers (stand-in, processes)\n")
-    lines.append("| case | batches | loader | epoch s (median) | vs num_workers=0 |")
-    lines.append("|---|---:|---|---:|---:|")
+    lines.append("| case | batches | loader | epoch s (median) | vs num_workers=0 | "
+                 "cores busy elsewhere |")
+    lines.append("|---|---:|---|---:|---:|---:|")
     for case, res in workers.items():
         times = {name: median(v) for name, v in res["times"].items()}
         for name, seconds in times.items():
             lines.append(f"| {case} | {res['n_batches']} | {name} | {seconds:.3f} | "
-                         f"{seconds / times['num_workers=0']:.2f}x |")
+                         f"{seconds / times['num_workers=0']:.2f}x | "
+                         f"{median(res['others'][name]):.2f} |")
+    lines.append("\ncpu/wall: this process's CPU time over wall time (the worker "
+                 "processes' CPU is not counted); cores busy elsewhere: the cores "
+                 "other processes kept busy meanwhile (/proc/stat; on the DataLoader "
+                 "rows this includes the workers).")
     return "\n".join(lines), targets
 
 
