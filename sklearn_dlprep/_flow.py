@@ -30,6 +30,7 @@ from a copy of the flow that never saw the earlier epochs.
 # Authors: sklearn-dlprep developers
 # License: BSD-3-Clause
 
+import atexit
 import importlib
 import numbers
 import operator
@@ -78,6 +79,10 @@ class ArrayFlow:
 
     Attributes
     ----------
+    X : ndarray
+        The samples as validated (a memmap stays a memmap: it is not copied).
+    y : ndarray or None
+        The targets as given.
     batch_size, shuffle, balance, drop_last, prefetch : as given to ``flow``.
     mix : MixUp, CutMix or None
         A copy of the mixing operation.
@@ -190,6 +195,16 @@ class ArrayFlow:
         # A batch is read from X, then augmented into a second array of its size.
         check_allocation(2 * min(self.batch_size, n_per_epoch) * X[:1].nbytes,
                          "a batch of flow()", "Lower batch_size.")
+
+    @property
+    def X(self):
+        """The samples, as validated (a memmap stays a memmap)."""
+        return self._source.X
+
+    @property
+    def y(self):
+        """The targets as given (None without)."""
+        return self._source.y
 
     # The sequence protocol (keras.utils.PyDataset) -------------------------------
 
@@ -494,6 +509,9 @@ def _prefetched(source, key, indices, depth):
 
     thread = threading.Thread(target=produce, name="sklearn_dlprep-flow-prefetch",
                               daemon=True)
+    running = (stop, thread)
+    with _RUNNING_LOCK:
+        _RUNNING.add(running)
     thread.start()
     try:
         while True:
@@ -511,6 +529,26 @@ def _prefetched(source, key, indices, depth):
                 batches.get_nowait()
             except queue.Empty:
                 break
+        thread.join()
+        with _RUNNING_LOCK:
+            _RUNNING.discard(running)
+
+
+# Prefetch threads alive now. A flow still read with next() when the interpreter
+# exits keeps its thread; a daemon thread killed inside OpenCV's C++ code aborts
+# the process ("terminate called without an active exception"), so they are
+# stopped and joined at exit, before daemon threads are killed.
+_RUNNING = set()
+_RUNNING_LOCK = threading.Lock()
+
+
+@atexit.register
+def _stop_prefetch_threads():
+    with _RUNNING_LOCK:
+        running = list(_RUNNING)
+    for stop, _ in running:
+        stop.set()
+    for _, thread in running:
         thread.join()
 
 

@@ -351,3 +351,22 @@ def test_no_flow_operation_imports_keras_or_torch():
                           text=True, timeout=300, cwd=Path(__file__).parents[1])
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip() == "[]"
+
+
+@pytest.mark.slow
+def test_interpreter_exits_cleanly_with_a_prefetch_thread_at_work():
+    """A flow still read with next() when the interpreter exits: its thread is
+    stopped first (a daemon thread killed inside OpenCV aborts the process)."""
+    code = (
+        "import numpy as np\n"
+        "from sklearn_dlprep import ArrayAugmenter\n"
+        "X = np.random.default_rng(0).integers(0, 256, (64, 224, 224, 3), np.uint8)\n"
+        "flow = ArrayAugmenter(rotation_range=30, zoom_range=0.2).flow(\n"
+        "    X, batch_size=16, prefetch=4)\n"
+        "next(flow)\n"
+    )
+    for _ in range(2):
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                              text=True, timeout=300, cwd=Path(__file__).parents[1])
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        assert "terminate" not in proc.stderr
