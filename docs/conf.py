@@ -12,6 +12,7 @@ scikit-learn, imbalanced-learn, numpy and matplotlib to their documentation.
 # Authors: sklearn-dlprep developers
 # License: BSD-3-Clause
 
+import importlib.util
 import os
 import re
 import warnings
@@ -66,10 +67,18 @@ plot_html_show_formats = False
 plot_formats = [("png", 100)]
 plot_rcparams = {"figure.dpi": 100}
 
+# The Keras and PyTorch examples run only where their framework is installed (neither
+# is a dependency); elsewhere the gallery shows their code without running it.
+_NOT_RUN = [example for example, modules in {
+    "keras_fit_flow": ("keras", "jax"),
+    "torch_dataloader": ("torch",),
+}.items() if any(importlib.util.find_spec(module) is None for module in modules)]
+
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
-    "filename_pattern": r"/plot_",
+    "filename_pattern": (r"/plot_(?!(" + "|".join(_NOT_RUN) + r")\.py)"
+                         if _NOT_RUN else r"/plot_"),
     "backreferences_dir": "gen_modules/backreferences",
     "doc_module": ("sklearn_dlprep",),
     "reference_url": {"sklearn_dlprep": None},

@@ -21,6 +21,8 @@ from ._training import (
 )
 from .operations import (
     AugMix,
+    CutMix,
+    MixUp,
     RandAugment,
     RandomBrightness,
     RandomCrop,
@@ -48,6 +50,8 @@ __all__ = [
     "ChannelMinMaxScaler",
     "ChannelStandardizer",
     "Compose",
+    "CutMix",
+    "MixUp",
     "RandAugment",
     "RandomBrightness",
     "RandomCrop",

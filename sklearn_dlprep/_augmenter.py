@@ -30,9 +30,58 @@ from .utils._param_validation import (
 
 _NONNEGATIVE = interval(numbers.Real, 0)
 
+# ImageDataGenerator's arguments that are not augmentation, and what replaces each.
+# Statistics and rescaling are steps of their own here, fitted on training rows only.
+KERAS_ONLY_ARGUMENTS = {
+    "rescale": "ChannelMinMaxScaler(value_range=(0, 255)) (what rescale=1/255 "
+               "does to 0..255 images), or divide X once before augmenting",
+    "featurewise_center": "ChannelStandardizer(with_std=False), fitted on the "
+                          "training rows",
+    "featurewise_std_normalization": "ChannelStandardizer(), fitted on the "
+                                     "training rows",
+    "samplewise_center": "SampleStandardizer()",
+    "samplewise_std_normalization": "SampleStandardizer()",
+    "zca_whitening": "ZCAWhitener(), fitted on the training rows",
+    "zca_epsilon": "ZCAWhitener(epsilon=...)",
+    "preprocessing_function": "sklearn.preprocessing.FunctionTransformer(func) "
+                              "(every row, at fit and predict) or "
+                              "imblearn.FunctionSampler (training rows only), or "
+                              "call it on each batch of flow()",
+    "validation_split": "train_val_test_split(X, y, val_size=...) before "
+                        "augmenting, so validation rows are never augmented",
+    "dtype": "nothing: batches keep the dtype of X (convert X once with "
+             "X.astype(...))",
+}
+
+
+class _RefuseKerasOnlyArguments:
+    """Name the replacement of an ImageDataGenerator argument given to the
+    constructor, instead of Python's bare "unexpected keyword argument".
+
+    The check sits in ``__new__`` of a base class, where unexpected keywords
+    arrive before ``__init__`` refuses them: ``__init__`` keeps its explicit
+    keyword-only signature (read by ``get_params``, ``clone`` and the docs), and
+    nothing changes for valid arguments, pickling or ``clone``.
+    """
+
+    def __new__(cls, *args, **kwargs):
+        ported = sorted(set(kwargs) & set(KERAS_ONLY_ARGUMENTS))
+        if ported:
+            advice = "; ".join(f"{name} -> {KERAS_ONLY_ARGUMENTS[name]}"
+                               for name in ported)
+            raise TypeError(
+                f"{cls.__name__} takes only ImageDataGenerator's augmentation "
+                f"arguments. {', '.join(map(repr, ported))} "
+                f"{'is' if len(ported) == 1 else 'are'} not augmentation: here "
+                f"{'it is a step' if len(ported) == 1 else 'each is a step'} of "
+                "its own (user guide, 'Coming from Keras' ImageDataGenerator'). "
+                f"Use instead: {advice}."
+            )
+        return super().__new__(cls)
+
 
 @substitute
-class ArrayAugmenter(BaseAugmenter):
+class ArrayAugmenter(_RefuseKerasOnlyArguments, BaseAugmenter):
     """Random, label-preserving augmentation of image and signal arrays.
 
     The parameters are those of Keras' ``ImageDataGenerator``, with the same meaning,

@@ -216,12 +216,26 @@ class BaseAugmenter(BaseSampler):
         return self._apply_to_all(X, X_val, plan, draws)
 
     def flow(self, X, y=None, batch_size=32, shuffle=True, balance=False,
-             random_state=None):
+             random_state=None, *, sample_weight=None, seed=None, drop_last=False,
+             prefetch=0, mix=None, classes=None):
         """Iterate over augmented batches, afresh every epoch.
 
-        Each pass over the returned object is one epoch: rows are (optionally)
-        shuffled, batched, and each batch augmented as it is yielded, so the
+        Each pass over the returned flow is one epoch: rows are (optionally)
+        shuffled, batched, and each batch augmented when it is asked for, so the
         augmented dataset is never held in memory; ``X`` may be a numpy memmap.
+        The flow is what training loops take as it is:
+
+        - ``for X_batch, y_batch in flow``: one epoch; every ``for`` is a new one.
+        - ``next(flow)``: the next batch, forever, as Keras' ``flow`` gives it.
+        - ``flow[i]``, ``len(flow)``, ``flow.on_epoch_end()``: batch ``i`` of the
+          current epoch, the batches per epoch, the next epoch
+          (``keras.utils.PyDataset``'s protocol). Once Keras is imported, the flow
+          is a ``keras.utils.PyDataset``: ``model.fit(flow, epochs=10)``.
+        - Once torch is imported, it is a ``torch.utils.data.IterableDataset``:
+          ``DataLoader(flow, batch_size=None, num_workers=2)`` gives each worker
+          its own share of every epoch, every row once.
+
+        Read more in the :ref:`User Guide <training_loops>`.
 
         Parameters
         ----------
@@ -229,10 +243,11 @@ class BaseAugmenter(BaseSampler):
             Samples, possibly a ``numpy.memmap``: it is not copied. Float samples
             are scanned once for NaN and infinity, which are refused as everywhere
             else, by a reduction that reads ``X`` without allocating its size.
-        y : array-like of shape (n_samples,), default=None
+        y : array-like of shape (n_samples,) or (n_samples, n_classes), default=None
             Targets. Without ``y`` the batches are arrays, not pairs.
         batch_size : int, default=32
-            Rows per batch; the last batch of an epoch may be smaller.
+            Rows per batch; the last batch of an epoch may be smaller (see
+            ``drop_last``).
         shuffle : bool, default=True
             Whether to visit the rows in a new random order every epoch.
         balance : bool, default=False
@@ -244,13 +259,39 @@ class BaseAugmenter(BaseSampler):
         random_state : int, RandomState instance, Generator or None, default=None
             Seeds the epochs; ``None`` uses the estimator's ``random_state``. With
             an int, epoch ``k`` is the same from one run to the next, and every
-            epoch differs from the others.
+            epoch differs from the others. In torch DataLoader workers, each
+            epoch also depends on the seed torch draws for its workers (seed
+            torch too, e.g. ``torch.manual_seed(0)``, to reproduce a run).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights that follow their rows: batches become ``(X_batch, y_batch,
+            w_batch)``, as Keras reads them. Needs ``y``.
+        seed : int, RandomState instance, Generator or None, default=None
+            Keras' name for ``random_state``, for code ported from
+            ``ImageDataGenerator.flow``; give one or the other.
+        drop_last : bool, default=False
+            Drop the last batch of an epoch when it is smaller than
+            ``batch_size`` (a batch of one row breaks batch normalisation).
+        prefetch : int, default=0
+            Batches prepared ahead in a background thread while the consumer
+            trains on the current one, when iterating (``for``, ``next``, in each
+            DataLoader worker). 0 prepares none. Leaving a loop early (``break``)
+            or dropping the flow stops the thread; an exception in it is raised
+            in the loop, with its traceback.
+        mix : MixUp, CutMix or None, default=None
+            Mix pairs of samples inside each batch, after augmentation, and return
+            soft labels: ``y_batch`` becomes float32 one-hot rows mixed in the same
+            proportions (they sum to 1). Needs class labels (or one-hot rows);
+            sample weights are mixed like the labels.
+        classes : array-like or None, default=None
+            With ``mix``, the classes of the soft labels' columns, in order;
+            ``None`` takes the sorted labels of ``y``.
 
         Returns
         -------
-        batches : iterable
-            Iterable over ``(X_batch, y_batch)`` (or ``X_batch`` without ``y``),
-            with ``len()`` batches per epoch.
+        flow : ArrayFlow
+            Batches ``X_batch``, ``(X_batch, y_batch)`` or ``(X_batch, y_batch,
+            w_batch)``, with ``len()`` batches per epoch. ``flow.classes`` holds the
+            classes of the soft labels with ``mix``.
 
         Examples
         --------
@@ -265,13 +306,23 @@ class BaseAugmenter(BaseSampler):
         ...     pass  # one training step
         >>> X_batch.shape, y_batch.shape
         ((4, 28, 28, 1), (4,))
+        >>> X_batch, y_batch = next(batches)  # as Keras' flow: the next batch
+        >>> batches[0][0].shape  # batch 0 of the current epoch
+        (32, 28, 28, 1)
         """
-        from ._flow import ArrayFlow
+        from ._flow import make_flow
 
+        if seed is not None and random_state is not None:
+            raise ValueError(
+                "seed and random_state are the same parameter (seed is Keras' "
+                "name for it): give one of them."
+            )
         if random_state is None:
-            random_state = self.random_state
-        return ArrayFlow(self, X, y, batch_size=batch_size, shuffle=shuffle,
-                         balance=balance, random_state=random_state)
+            random_state = self.random_state if seed is None else seed
+        return make_flow(self, X, y, batch_size=batch_size, shuffle=shuffle,
+                         balance=balance, random_state=random_state,
+                         sample_weight=sample_weight, drop_last=drop_last,
+                         prefetch=prefetch, mix=mix, classes=classes)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

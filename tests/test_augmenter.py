@@ -442,3 +442,39 @@ def test_noise_without_its_seeds_is_refused():
     """A replayed draw asking for noise must carry the seeds that make it."""
     with pytest.raises(ValueError, match="noise_seed"):
         ArrayAugmenter().apply_params(np.ones((2, 5, 5)), {"noise_std": [0.5, 0.5]})
+
+
+@pytest.mark.parametrize("name, value, replacement", [
+    ("rescale", 1 / 255, "ChannelMinMaxScaler"),
+    ("featurewise_center", True, "ChannelStandardizer"),
+    ("featurewise_std_normalization", True, "ChannelStandardizer"),
+    ("samplewise_center", True, "SampleStandardizer"),
+    ("samplewise_std_normalization", True, "SampleStandardizer"),
+    ("zca_whitening", True, "ZCAWhitener"),
+    ("zca_epsilon", 1e-6, "ZCAWhitener"),
+    ("preprocessing_function", np.sqrt, "FunctionTransformer"),
+    ("validation_split", 0.2, "train_val_test_split"),
+    ("dtype", "float32", "keep the dtype of X"),
+])
+def test_image_data_generator_arguments_name_their_replacement(name, value,
+                                                               replacement):
+    """ImageDataGenerator's arguments that are not augmentation are refused with
+    a TypeError naming the argument and what replaces it."""
+    with pytest.raises(TypeError, match=rf"'{name}' is not augmentation(.|\n)*"
+                                        rf"{replacement}"):
+        ArrayAugmenter(rotation_range=10, **{name: value})
+
+
+def test_refusing_keras_arguments_leaves_the_estimator_api_alone():
+    """A misspelt argument is Python's own TypeError; the signature, get_params,
+    clone and pickling are those of the keyword-only __init__."""
+    import inspect
+    import pickle
+
+    with pytest.raises(TypeError, match="unexpected keyword argument 'rotaton'"):
+        ArrayAugmenter(rotaton=10)
+    assert "rotation_range" in inspect.signature(ArrayAugmenter).parameters
+    augmenter = ArrayAugmenter(rotation_range=10, zoom_range=0.1)
+    assert clone(augmenter).get_params() == augmenter.get_params()
+    assert pickle.loads(pickle.dumps(augmenter)).get_params() == \
+        augmenter.get_params()

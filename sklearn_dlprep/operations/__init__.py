@@ -17,11 +17,14 @@ from ._geometric import (
     RandomTranslation,
     RandomZoom,
 )
+from ._mix import CutMix, MixUp
 from ._policy import AugMix, RandAugment, TrivialAugmentWide
 from ._region import RandomErasing
 
 __all__ = [
     "AugMix",
+    "CutMix",
+    "MixUp",
     "Operation",
     "RandAugment",
     "RandomBrightness",
