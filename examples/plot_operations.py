@@ -39,20 +39,20 @@ ARGUMENTS = {
     "RandomColorJitter": {"brightness_factor": 0.2, "contrast_factor": 0.3,
                           "saturation_factor": (0.3, 0.7), "hue_factor": 0.1},
     "RandomColorDegeneration": {"factor": 1.0},
-    "RandomPosterization": {"factor": (1, 4)},
+    "RandomPosterization": {"factor": (2, 5)},
     "RandomSharpness": {"factor": 1.0},
-    "Solarization": {"addition_factor": 0.2, "threshold_factor": (0.3, 0.7)},
+    "Solarization": {"threshold_factor": (0.5, 0.9)},
     "RandomRotation": {"factor": 0.1},
     "RandomTranslation": {"height_factor": 0.2, "width_factor": 0.2},
     "RandomZoom": {"height_factor": (-0.3, 0.3)},
     "RandomShear": {"x_factor": 0.3, "y_factor": 0.3},
-    "RandomPerspective": {"scale": 0.5},
+    "RandomPerspective": {"scale": 0.3},
     "RandomCrop": {"padding": 16},
     "RandomResizedCrop": {"scale": (0.2, 1.0)},
     "RandomGaussianBlur": {"kernel_size": 9, "sigma": (0.5, 3.0)},
     "RandomErasing": {"scale": (0.05, 0.2)},
     "RandomElasticTransform": {"scale": (0.5, 1.0)},
-    "RandAugment": {"factor": 0.5},
+    "RandAugment": {"factor": 0.3},
 }
 
 operations = []
@@ -69,17 +69,20 @@ print(f"{len(operations)} operations")
 # A one-step :class:`~sklearn_dlprep.Compose` augments six copies of the photo;
 # each copy draws its own transformation. Geometric operations read outside the
 # image by reflection (Keras 3's default), except where the operation's default
-# fills a constant (perspective, torchvision's padded crop).
+# fills a constant (perspective, torchvision's padded crop). Each row is drawn as
+# one strip: the original, then the six draws, on a white background.
 batch = np.repeat(photo[None], n_draws, axis=0)
-fig, axes = plt.subplots(len(operations), n_draws + 1,
-                         figsize=(7.5, 0.85 * len(operations)), layout="constrained")
-for row, (name, operation) in zip(np.atleast_2d(axes), operations):
+gap = np.full((photo.shape[0], 6, 3), 255, dtype=np.uint8)
+fig, axes = plt.subplots(len(operations), 1, squeeze=False,
+                         figsize=(7.5, 0.62 * len(operations)), layout="constrained")
+for ax, (name, operation) in zip(axes[:, 0], operations):
     views = Compose([("op", operation)], random_state=0).augment(batch)
     assert views.shape == batch.shape and views.dtype == np.uint8
-    for ax, image in zip(row, [photo, *views]):
-        ax.imshow(image)
-        ax.set_xticks([])
-        ax.set_yticks([])
-    row[0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=7)
-np.atleast_2d(axes)[0, 0].set_title("original", fontsize=8)
+    strip = [piece for image in [photo, *views] for piece in (image, gap)][:-1]
+    ax.imshow(np.concatenate(strip, axis=1))
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_frame_on(False)
+    ax.set_ylabel(name, rotation=0, ha="right", va="center", fontsize=8)
+axes[0, 0].set_title("original, then six draws", fontsize=8, loc="left")
 plt.show()
