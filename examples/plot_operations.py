@@ -70,11 +70,11 @@ print(f"{len(operations)} operations")
 # each copy draws its own transformation. Geometric operations read outside the
 # image by reflection (Keras 3's default), except where the operation's default
 # fills a constant (perspective, torchvision's padded crop). Each row is drawn as
-# one strip: the original, then the six draws, on a white background.
+# one strip: the original (left), then the six draws, on a white background.
 batch = np.repeat(photo[None], n_draws, axis=0)
 gap = np.full((photo.shape[0], 6, 3), 255, dtype=np.uint8)
 fig, axes = plt.subplots(len(operations), 1, squeeze=False,
-                         figsize=(7.5, 0.62 * len(operations)), layout="constrained")
+                         figsize=(7.5, 0.75 * len(operations)), layout="constrained")
 for ax, (name, operation) in zip(axes[:, 0], operations):
     views = Compose([("op", operation)], random_state=0).augment(batch)
     assert views.shape == batch.shape and views.dtype == np.uint8
@@ -83,6 +83,5 @@ for ax, (name, operation) in zip(axes[:, 0], operations):
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_frame_on(False)
-    ax.set_ylabel(name, rotation=0, ha="right", va="center", fontsize=8)
-axes[0, 0].set_title("original, then six draws", fontsize=8, loc="left")
+    ax.set_title(name, fontsize=7, loc="left", pad=2)
 plt.show()
