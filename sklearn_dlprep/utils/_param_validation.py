@@ -64,9 +64,10 @@ def options(*values):
                        lambda value: isinstance(value, str) and value in values)
 
 
-def pair_of(kind, low=None, *, ordered=True):
-    """A type accepting a pair ``(lo, hi)`` of finite numbers >= ``low``, lo <= hi."""
-    element = interval(kind, low)
+def pair_of(kind, low=None, *, high=None, ordered=True):
+    """A type accepting a pair ``(lo, hi)`` of finite numbers >= ``low`` (and <=
+    ``high`` when given), lo <= hi."""
+    element = interval(kind, low, high)
 
     def accepts(value):
         if not isinstance(value, (tuple, list, np.ndarray)) or np.ndim(value) != 1:
@@ -76,6 +77,8 @@ def pair_of(kind, low=None, *, ordered=True):
                 and (not ordered or pair[0] <= pair[1]))
 
     low_text = "" if low is None else f" >= {low}"
+    if high is not None:
+        low_text = f" in [{'-inf' if low is None else low}, {high}]"
     return _constraint(f"a pair (lo, hi) of numbers{low_text} with lo <= hi",
                        accepts)
 
