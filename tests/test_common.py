@@ -50,6 +50,14 @@ def _operation_classes():
 
 # What an operation needs to be constructed (the rest of its parameters default).
 OPERATION_ARGS = {"RandomBrightness": {"factor": 0.2}}
+OPERATION_ARGS.update({
+    "RandomContrast": {"factor": 0.2},
+    "RandomSaturation": {"factor": 0.2},
+    "RandomHue": {"factor": 0.2},
+    "RandomColorDegeneration": {"factor": 0.2},
+    "RandomPosterization": {"factor": 4},
+    "RandomSharpness": {"factor": 0.2},
+})
 
 
 def _seeded(estimator):
