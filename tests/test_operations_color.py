@@ -260,6 +260,25 @@ def test_jitter_draws_do_not_depend_on_which_factors_are_set():
 # What each operation does ------------------------------------------------------
 
 
+@pytest.mark.parametrize("make", [m for m in ALL if _name(m) != "RandomSharpness"],
+                         ids=_name)
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+def test_large_and_small_images_get_the_same_colours(make, dtype):
+    """Pointwise operations run per sample in OpenCV from 64 x 64 pixels and in
+    numpy below: an image tiled 4 x 4 (same per-sample statistics) gets the
+    tiled result of the small image."""
+    small = _images(dtype, n=4, shape=(16, 16, 3))
+    large = np.tile(small, (1, 4, 4, 1))
+    compose = Compose([("op", make())], random_state=0)
+    draws = compose.sample_params(small)
+    expected = np.tile(compose.apply_params(small, draws), (1, 4, 4, 1))
+    out = compose.apply_params(large, draws)
+    np.testing.assert_allclose(out.astype(float), expected.astype(float),
+                               atol=1 if dtype == np.uint8 else 1e-5)
+    if dtype == np.uint8:  # rounding flips a few values at most
+        assert np.mean(out != expected) < 0.01
+
+
 @pytest.mark.parametrize("dtype", [np.uint8, np.float32])
 def test_jitter_is_the_four_operations_in_a_row(dtype):
     """RandomColorJitter equals RandomBrightness, RandomContrast,
