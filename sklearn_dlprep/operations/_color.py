@@ -263,13 +263,6 @@ def _to_unit_scale(work, low, high):
     return _TRUNCATION_SLACK
 
 
-def _from_unit_scale(work, low, high):
-    if (low, high) != (0.0, 255.0):
-        work /= work.dtype.type(255)
-        work *= work.dtype.type(high - low)
-        work += work.dtype.type(low)
-
-
 def _float_dtype(dtype):
     """float32 holds every uint8/int16 value exactly; float64 for the rest."""
     dtype = np.dtype(dtype)
@@ -939,16 +932,21 @@ class RandomPosterization(Operation):
             raise ValueError(f"Step {context.step!r}: bits must be integers in "
                              f"[1, 8]; got {bits.tolist()}.")
         low, high = context.value_range
-        slack = _to_unit_scale(work, low, high)
+        # On the 0..255 scale q = trunc(y), and trunc(q / step) * step with
+        # step = 2 ** (8 - bits) keeps the top bits; trunc(trunc(y) / step) is
+        # trunc(y / step), so one floor does both (y >= 0: check_in_range).
+        step = 2.0 ** (8 - bits.astype(np.int64))
+        unit = (low, high) == (0.0, 255.0)
+        slack = 0.0 if unit else _TRUNCATION_SLACK
+        if low:
+            work -= work.dtype.type(low)
+        work *= _per_sample(255.0 / ((high - low) * step), work)
         if slack:
-            work += work.dtype.type(slack)
+            work += _per_sample(slack / step, work)
         np.floor(work, out=work)
-        np.clip(work, 0, 255, out=work)
-        step = _per_sample(2.0 ** (8 - bits.astype(np.int64)), work)
-        work /= step
-        np.floor(work, out=work)
-        work *= step
-        _from_unit_scale(work, low, high)
+        work *= _per_sample(step * (high - low) / 255.0, work)
+        if low:
+            work += work.dtype.type(low)
 
 
 @_document
@@ -1190,15 +1188,20 @@ class Equalization(Operation):
         keep = np.count_nonzero(hist, axis=1) <= 1
         if keep.all():
             return
+        # Channels with one non-empty bin keep their values (rare: a loop).
+        kept = [(i, c, work[i, ..., c].copy())
+                for i, c in zip(*np.nonzero(keep.reshape(k, channels)))]
         if opencv:
             tables = np.zeros((k, 1, 256, channels), dtype=work.dtype)
             tables[:, 0, :bins, :] = lut.reshape(k, channels, bins).transpose(0, 2, 1)
-            equalized = np.empty_like(work)
-            for sample, table, out in zip(index, tables, equalized):
-                out[...] = cv2.LUT(sample, table).reshape(out.shape)
+            for sample, table, out in zip(index, tables, work):
+                result = cv2.LUT(sample, table, dst=out)
+                if not np.shares_memory(result, out):
+                    out[...] = result.reshape(out.shape)
         else:
-            equalized = lut.ravel()[index]
-        np.copyto(work, equalized, where=~keep.reshape(k, 1, 1, channels))
+            np.take(lut.ravel(), index, out=work)
+        for i, c, values in kept:
+            work[i, ..., c] = values
 
 
 @_document
