@@ -175,13 +175,18 @@ def _saturation_hue(work, saturation, hue, low, high):
     """
     if low:
         work -= work.dtype.type(low)
-    if work.dtype == np.float32 and work.flags.c_contiguous:
+    opencv = work.dtype == np.float32 and work.flags.c_contiguous
+    if opencv:
         _saturation_hue_opencv(work, saturation, hue)
     else:
         _saturation_hue_numpy(work, saturation, hue)
     if low:
         work += work.dtype.type(low)
-    np.clip(work, low, high, out=work)
+    # OpenCV's HSV to RGB gives V times factors in [0, 1] (S <= 1), so each value
+    # stays in [0, V] with V the input's largest: nothing to clip unless low was
+    # added back (rounding) or numpy's formulas were used.
+    if low or not opencv:
+        np.clip(work, low, high, out=work)
 
 
 def _saturation_hue_opencv(work, saturation, hue):
@@ -1031,7 +1036,12 @@ class Solarization(Operation):
         np.clip(work, 0, span, out=work)
         threshold = _per_sample(np.asarray(draws["threshold"], dtype=np.float64)
                                 * span, work)
-        np.copyto(work, work.dtype.type(span) - work, where=work >= threshold)
+        # x + [x >= threshold] (span - 2x): branch-free, twice as fast as a
+        # masked write on busy images.
+        flip = np.multiply(work, work.dtype.type(-2))
+        flip += work.dtype.type(span)
+        np.multiply(flip, work >= threshold, out=flip)
+        work += flip
         if low:
             work += work.dtype.type(low)
 
