@@ -54,6 +54,12 @@ OPERATION_ARGS.update({
     "RandomRotation": {"factor": 0.1},
     "RandomTranslation": {"height_factor": 0.1, "width_factor": 0.1},
     "RandomZoom": {"height_factor": 0.1},
+    "RandomContrast": {"factor": 0.2},
+    "RandomSaturation": {"factor": 0.2},
+    "RandomHue": {"factor": 0.2},
+    "RandomColorDegeneration": {"factor": 0.2},
+    "RandomPosterization": {"factor": 4},
+    "RandomSharpness": {"factor": 0.2},
 })
 
 
