@@ -15,7 +15,6 @@ with no blending at the edge.
 # License: BSD-3-Clause
 
 import threading
-from contextlib import contextmanager
 
 import cv2
 import numpy as np
@@ -211,39 +210,67 @@ def cast_like(values, dtype):
 # pool; smaller images are warped on the calling thread whatever its setting.
 _CV2_STRIPE_PIXELS = 1 << 16
 _cv2_lock = threading.Lock()
-_cv2_holders = set()  # one token per running guard that switched the pool off
-_cv2_saved_threads = None
+_cv2_holders = {}  # one key per running guard that needs OpenCV's pool off
+_cv2_saved_threads = None  # the setting found by the first of them
 
 
-@contextmanager
-def opencv_threads_for(n_threads, sample_shape):
-    """Keep OpenCV's own thread pool off while it would compete with ours.
+def call_with_opencv_pool_off(work, n_threads, sample_shape):
+    """Return ``work()``, with OpenCV's own thread pool off while it would compete.
 
     Our parallelism is explicit (``n_threads`` threads over chunks of samples).
     OpenCV's internal pool on top of it, or beside a training loop's data-loader
     workers, would oversubscribe the cores. The process-wide setting is changed only
     when that can happen (threads of our own, or samples of at least one OpenCV
-    stripe), and restored exactly as it was when the last guard exits, also when the
-    work raises or is interrupted: the set happens inside the ``try``, and the
-    restore depends only on what was saved, so an interrupt at any point between
-    them still restores it.
+    stripe), and put back exactly as it was when the last running call ends, also
+    when ``work`` raises or the call is interrupted, at any point.
+
+    Why a function and not a ``with`` block: CPython delivers an asynchronous
+    exception (``KeyboardInterrupt``) at the start of a Python function, after a
+    call returns and at a backward jump. A context manager's ``__exit__`` is a
+    Python function, so an interrupt at its first instruction skips the restore.
+    Here the restore is the ``finally`` of a generator, resumed by the C function
+    ``next``: an interrupt as it resumes is raised inside its ``try``. The restore
+    is retried when interrupted, and ordered so that a retry completes whatever an
+    interrupt cut short (the token of the call is dropped last).
     """
     height, width = sample_shape[:2]
     if n_threads <= 1 and height * width < _CV2_STRIPE_PIXELS:
-        yield
-        return
+        return work()
+    guard = _pool_off()
+    try:
+        next(guard)
+        return work()
+    finally:
+        next(guard, None)
+
+
+def _pool_off():
+    """Switch OpenCV's pool off, yield, then restore it if this was the last user."""
     global _cv2_saved_threads
-    token = object()
+    token = object()  # hashed and compared in C: no Python call to interrupt
     try:
         with _cv2_lock:
-            if _cv2_saved_threads is None:
-                _cv2_saved_threads = cv2.getNumThreads()
+            if not _cv2_holders:
+                saved = cv2.getNumThreads()
+                _cv2_saved_threads = saved
+                _cv2_holders[token] = None
                 cv2.setNumThreads(1)
-            _cv2_holders.add(token)
+            else:
+                _cv2_holders[token] = None
         yield
     finally:
-        with _cv2_lock:
-            _cv2_holders.discard(token)
-            if not _cv2_holders and _cv2_saved_threads is not None:
-                cv2.setNumThreads(_cv2_saved_threads)
-                _cv2_saved_threads = None
+        interrupted = None
+        while True:
+            try:
+                with _cv2_lock:
+                    if token in _cv2_holders:
+                        if len(_cv2_holders) == 1:  # the last user: restore
+                            cv2.setNumThreads(_cv2_saved_threads)
+                        # Dropped last: an interrupt before this line leaves the
+                        # token, and the retry does the restore again.
+                        del _cv2_holders[token]
+                break
+            except BaseException as exc:  # interrupted: finish the restore first
+                interrupted = exc
+        if interrupted is not None:
+            raise interrupted

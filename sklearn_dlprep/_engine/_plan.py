@@ -34,7 +34,7 @@ from sklearn.utils import gen_batches
 
 from ..utils._layout import to_canonical
 from ._geometry import compose_inverse_maps
-from ._kernels import cast_like, opencv_threads_for, warp_rows
+from ._kernels import call_with_opencv_pool_off, cast_like, warp_rows
 
 # Work on about this many bytes of output at a time: fits in cache, bounds the
 # temporary float copy that pointwise operations on integer images need.
@@ -143,13 +143,19 @@ class Plan:
                              part)
 
         threads = min(n_jobs, len(parts))
-        with opencv_threads_for(threads, Xc.shape[1:3]):
-            if threads > 1:
-                with ThreadPoolExecutor(max_workers=threads) as pool:
-                    list(pool.map(run, parts))
-            else:
+
+        def work():
+            if threads <= 1:
                 for part in parts:
                     run(part)
+                return
+            pool = ThreadPoolExecutor(max_workers=threads)
+            try:
+                list(pool.map(run, parts))
+            finally:  # an interrupt does not wait for the queued chunks
+                pool.shutdown(wait=True, cancel_futures=True)
+
+        call_with_opencv_pool_off(work, threads, Xc.shape[1:3])
 
     def _apply_part(self, Xc, src_rows, outc, dst_rows, draws, maps, part):
         # Consecutive destination rows are a slice: a view, not a gathered copy.
