@@ -104,6 +104,23 @@ class KerasIntensity:
                 or (draws.get("noise_std") is not None
                     and draws.get("noise_seed") is not None))
 
+    def acts_on_rows(self, draws, part):
+        """Which samples of ``part`` the draw changes (a zero shift, a brightness
+        of 1 and no noise leave a sample as it is)."""
+        shift = draws.get("channel_shift_intensity")
+        brightness = draws.get("brightness")
+        noise_std = draws.get("noise_std")
+        rows = (np.arange(part.start, part.stop) if isinstance(part, slice)
+                else np.asarray(part))
+        acting = np.zeros(len(rows), dtype=bool)
+        if shift is not None:
+            acting |= np.asarray(shift)[rows] != 0
+        if brightness is not None:
+            acting |= np.asarray(brightness)[rows] != 1
+        if noise_std is not None and draws.get("noise_seed") is not None:
+            acting |= np.asarray(noise_std)[rows] != 0
+        return acting
+
     def apply_pointwise(self, work, draws, part):
         shift = draws.get("channel_shift_intensity")
         brightness = draws.get("brightness")

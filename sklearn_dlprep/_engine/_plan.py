@@ -21,6 +21,10 @@ Operations are small objects with a ``kind`` and a ``draw``:
   point and one cast back per block;
 - a ``"sample"`` operation (blur, erasing, ...: neither a warp nor pointwise) has
   ``apply_samples(block, draws, part)``; it ends a fused run.
+
+A pointwise operation may also have ``acts_on_rows(draws, part)``, a boolean per
+sample of ``part``: samples it leaves unchanged are then not converted to floating
+point where that would round them (int64 and uint64 beyond 2**53).
 """
 
 # Authors: sklearn-dlprep developers
@@ -180,15 +184,42 @@ class Plan:
                 ops = [op for op in ops if op.acts_on(draws)]
                 if not ops:
                     continue
-                work = block.astype(_work_dtype(block.dtype))
-                for op in ops:
-                    op.apply_pointwise(work, draws, part)
+                work_dtype = _work_dtype(block.dtype)
+                if work_dtype == np.float64 and block.dtype.kind in "iu" and (
+                        block.dtype.itemsize == 8):
+                    # float64 rounds values beyond 2**53: leave alone the samples
+                    # whose draw changes nothing.
+                    acting = _acting_rows(ops, draws, part)
+                    if acting is not None and not acting.all():
+                        rows = np.arange(part.start, part.stop)[acting]
+                        work = block[acting].astype(work_dtype)
+                        with np.errstate(over="ignore"):
+                            for op in ops:
+                                op.apply_pointwise(work, draws, rows)
+                        outc[dst_rows[acting]] = cast_like(work, block.dtype)
+                        continue
+                work = block.astype(work_dtype)
+                with np.errstate(over="ignore"):  # saturated by cast_like
+                    for op in ops:
+                        op.apply_pointwise(work, draws, part)
                 outc[dst] = cast_like(work, block.dtype)
             else:
                 (op,) = ops
                 outc[dst] = op.apply_samples(block, draws, part)
         if not copied:
             outc[dst] = Xc[src_rows]
+
+
+def _acting_rows(ops, draws, part):
+    """Which samples of ``part`` some operation changes; None if unknown."""
+    acting = None
+    for op in ops:
+        rows_of = getattr(op, "acts_on_rows", None)
+        if rows_of is None:
+            return None
+        rows = np.asarray(rows_of(draws, part), dtype=bool)
+        acting = rows if acting is None else acting | rows
+    return acting
 
 
 def _as_slice(rows):
