@@ -84,6 +84,14 @@ class ArrayAugmenter(BaseSampler):
         brightness). The value range is never rescaled: floats in [0, 1] stay on
         that scale, uint8 stays 0..255 (rounded and clipped).
 
+    brightness_channels : {"color", "all"}, default="color"
+        Which channels ``brightness_range`` scales. ``"color"`` follows Keras'
+        ``ImageDataGenerator``, whose brightness goes through PIL: the fourth
+        channel of a 4-channel image is alpha (RGBA) and keeps its values; every
+        other sample (1, 2, 3 or 5+ channels, signals) has all its channels scaled.
+        ``"all"`` scales every channel, for images whose fourth channel is data
+        (RGB and near-infrared, say).
+
     channel_shift_range : float, default=0.0
         Add an intensity drawn in ``[-channel_shift_range, channel_shift_range]`` to
         every channel, clipped to the sample's range (Keras' channel shift). Needs
@@ -198,6 +206,7 @@ class ArrayAugmenter(BaseSampler):
         "horizontal_flip": [BOOLEAN],
         "vertical_flip": [BOOLEAN],
         "brightness_range": [None, pair_of(numbers.Real, 0)],
+        "brightness_channels": [options("color", "all")],
         "channel_shift_range": [_NONNEGATIVE],
         "noise_std": [_NONNEGATIVE],
         "fill_mode": [options(*FILL_MODES)],
@@ -217,10 +226,11 @@ class ArrayAugmenter(BaseSampler):
     def __init__(self, *, rotation_range=0.0, width_shift_range=0.0,
                  height_shift_range=0.0, shear_range=0.0, zoom_range=0.0,
                  horizontal_flip=False, vertical_flip=False, brightness_range=None,
-                 channel_shift_range=0.0, noise_std=0.0, fill_mode="nearest",
-                 cval=0.0, interpolation_order=1, n_copies=1, keep_original=True,
-                 shuffle=False, sample_shape=None, spatial_ndim=None,
-                 data_format="channels_last", random_state=None, n_jobs=None):
+                 brightness_channels="color", channel_shift_range=0.0, noise_std=0.0,
+                 fill_mode="nearest", cval=0.0, interpolation_order=1, n_copies=1,
+                 keep_original=True, shuffle=False, sample_shape=None,
+                 spatial_ndim=None, data_format="channels_last", random_state=None,
+                 n_jobs=None):
         self.rotation_range = rotation_range
         self.width_shift_range = width_shift_range
         self.height_shift_range = height_shift_range
@@ -229,6 +239,7 @@ class ArrayAugmenter(BaseSampler):
         self.horizontal_flip = horizontal_flip
         self.vertical_flip = vertical_flip
         self.brightness_range = brightness_range
+        self.brightness_channels = brightness_channels
         self.channel_shift_range = channel_shift_range
         self.noise_std = noise_std
         self.fill_mode = fill_mode
@@ -547,8 +558,15 @@ class ArrayAugmenter(BaseSampler):
                      height if self.height_shift_range < 1 else 1),
             shear=self.shear_range, zoom=zoom, flip_x=self.horizontal_flip,
             flip_y=self.vertical_flip, stretch_y=layout.spatial_ndim == 2)
-        intensity = KerasIntensity(channel_shift=self.channel_shift_range,
-                                   brightness=brightness, noise_std=self.noise_std)
+        # Keras' brightness goes through PIL, which leaves an RGBA image's alpha
+        # alone; a signal's fourth channel is no alpha.
+        rgba = (layout.spatial_ndim == 2 and layout.has_channels
+                and layout.n_channels == 4)
+        intensity = KerasIntensity(
+            channel_shift=self.channel_shift_range, brightness=brightness,
+            noise_std=self.noise_std,
+            brightness_channels=(slice(0, 3) if rgba
+                                 and self.brightness_channels == "color" else None))
         return Plan([affine, intensity], layout, fill_mode=self.fill_mode,
                     cval=self.cval, order=self.interpolation_order,
                     n_jobs=effective_n_jobs(self.n_jobs))
