@@ -175,7 +175,8 @@ class ArrayAugmenter(BaseSampler):
     Shifts far beyond the sample cost what small ones cost: positions are first
     reduced modulo the period (``"wrap"``: the size; ``"reflect"``: twice the
     size), or moved by whole pixels to just beyond the edge (``"nearest"``,
-    ``"constant"``), which leaves the result unchanged.
+    ``"constant"``), which leaves the result unchanged up to float64's rounding
+    of the shift itself (2**-53 of it).
 
     Draws and warp matrices are made 65,536 samples at a time, so memory beyond
     the output stays bounded; ``fit_resample`` and ``augment`` refuse, before

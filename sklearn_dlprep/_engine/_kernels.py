@@ -36,7 +36,9 @@ Exactness and precision, for every dtype:
 - Source positions far outside the sample are reduced first (wrap: modulo the
   size; reflect: modulo twice the size; nearest and constant: moved by whole pixels
   to just beyond the edge they lie beyond), so a huge shift costs what a small one
-  costs and gives scipy's answer. What stays far (a huge zoom across the sample) is
+  costs and gives the answer of the equivalent small shift, up to float64's
+  rounding of the map's offset (2**-53 of the shift; scipy itself, handed the huge
+  positions, is further off). What stays far (a huge zoom across the sample) is
   warped by scipy.
 """
 
