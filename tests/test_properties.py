@@ -374,9 +374,12 @@ def test_channels_are_warped_independently(X, seed, order, fill_mode):
     exactly as that channel alone would be: no channel count gets another kernel."""
     assume(X.ndim == 3 or X.shape[-1] > 1 and X.ndim == 4)
     signal = X.ndim == 3
+    # An RGBA image's alpha keeps its brightness by default: "all" makes every
+    # channel independent of the others.
     aug = ArrayAugmenter(rotation_range=0 if signal else 45, width_shift_range=0.3,
                          zoom_range=0.4, horizontal_flip=True,
-                         brightness_range=(0.5, 1.5), fill_mode=fill_mode,
+                         brightness_range=(0.5, 1.5), brightness_channels="all",
+                         fill_mode=fill_mode,
                          interpolation_order=order, spatial_ndim=1 if signal else 2,
                          random_state=seed)
     draw = aug.sample_params(X)
