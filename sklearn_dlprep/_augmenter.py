@@ -159,9 +159,10 @@ class ArrayAugmenter(BaseSampler):
     Keras draws whole pixels for an int range.
 
     Warps run in OpenCV for uint8 and float32 samples; float16, int8, int16 and
-    uint16 through float32, which holds them exactly. float64 samples are scaled by
-    a power of two (exact) into float32's range, warped by OpenCV and scaled back:
-    every finite input gives a finite output, and an output value is within
+    uint16 through float32, which holds them exactly. float64 samples go through
+    float32 too, scaled by a power of two (exact) when their magnitude lies beyond
+    2**-100 or 2**100: every finite input gives a finite output, and an output value
+    is within
     ``2**-20 * (1 + p)`` times the largest magnitude in its sample, ``p`` being the
     largest source coordinate in pixels (OpenCV computes positions in float32;
     measured: 1e-5 for 32x32 images, 3e-4 for 700x700, at any scale from 1e-300

@@ -22,9 +22,9 @@ Exactness and precision, for every dtype:
 - uint8 and float32 are warped by OpenCV in their own type (a float32 sample whose
   neighbouring values differ by more than float32's range, which OpenCV's
   arithmetic overflows, is warped again by scipy in float64). float16, int8, int16 and
-  uint16 go through float32, which holds them exactly. float64 samples are each
-  scaled by a power of two (exact) so that their largest magnitude is below 1,
-  warped by OpenCV in float32, and scaled back. OpenCV computes source positions
+  uint16 go through float32, which holds them exactly. float64 samples go through
+  float32 too, those whose largest magnitude lies outside [2**-100, 2**100] scaled
+  by a power of two (exact) to below 1 and back. OpenCV computes source positions
   in float32, so an output value is within ``2**-20 * (1 + p)`` times the largest
   magnitude of its sample, ``p`` being the largest source coordinate in pixels
   (measured on random data and draws, at every scale from 1e-300 to 1e300: at
@@ -45,6 +45,7 @@ Exactness and precision, for every dtype:
 # Authors: sklearn-dlprep developers
 # License: BSD-3-Clause
 
+import math
 import threading
 
 import cv2
@@ -226,13 +227,14 @@ def _warp_opencv(X, src_rows, out, dst_rows, maps, todo, order, fill_mode, cval,
         for s, d, m in zip(sources, targets, maps[todo]):
             warp(X[s], m, size, out[d], flags, border, border_value)
         return
-    scaled = X.dtype == np.float64
+    wide = X.dtype == np.float64
     for s, d, m in zip(sources, targets, maps[todo]):
-        if scaled:
-            # float32 cannot hold float64's range: warp the sample scaled by a
-            # power of two (exact) so that its largest magnitude is below 1.
-            exponent = _exponent(X[s])
-            src = np.ldexp(X[s], -exponent).astype(np.float32)
+        # float32 cannot hold float64's range: a sample beyond float32's
+        # comfortable range is warped scaled by a power of two (exact).
+        exponent = _exponent(X[s]) if wide else 0
+        if exponent:
+            src = np.empty(X[s].shape, dtype=np.float32)
+            np.multiply(X[s], np.ldexp(1.0, -exponent), out=src, casting="same_kind")
             value = (_border_value(np.ldexp(float(cval), -exponent)),) * 4
         else:
             src = np.ascontiguousarray(X[s], dtype=np.float32 if X.dtype not in
@@ -241,18 +243,32 @@ def _warp_opencv(X, src_rows, out, dst_rows, maps, todo, order, fill_mode, cval,
         result = warp(src[..., 0] if squeeze else src, m, size, None, flags, border,
                       value)
         result = result.reshape(height, width, channels)
-        if scaled:
-            result = _scale_back(result.astype(np.float64), exponent)
-        out[d] = cast_like(result, out.dtype)
+        if exponent:
+            out[d] = _scale_back(result.astype(np.float64), exponent)
+        else:
+            out[d] = cast_like(result, out.dtype)
+
+
+# float64 samples whose largest magnitude lies in [2**-100, 2**100] warp in float32
+# as they are (no overflow, no underflow that matters to the documented bound).
+_PLAIN_RANGE = (2.0**-100, 2.0**100)
 
 
 def _exponent(values, *more):
-    """The power of two that brings the largest magnitude of ``values`` (and of the
-    scalars ``more``) into [0.5, 1); 0 for all zeros."""
-    largest = float(np.max(np.abs(values))) if values.size else 0.0
+    """0 when the largest magnitude of ``values`` (and of the scalars ``more``) is
+    within ``_PLAIN_RANGE`` or 0; else the power of two that brings it into
+    [0.5, 1)."""
+    if values.size == 0:
+        return 0
+    if values.flags.c_contiguous and values.ndim <= 3 and values.shape[-1] <= 4:
+        largest = cv2.norm(values, cv2.NORM_INF)  # one pass, no temporary
+    else:
+        largest = max(float(values.max()), -float(values.min()))
     for value in more:
         largest = max(largest, abs(float(value)))
-    return int(np.frexp(largest)[1])
+    if largest == 0 or _PLAIN_RANGE[0] <= largest <= _PLAIN_RANGE[1]:
+        return 0
+    return math.frexp(largest)[1]
 
 
 def _scale_back(values, exponent):
@@ -288,7 +304,7 @@ def _warp_scipy(X, src_rows, out, dst_rows, maps, todo, order, fill_mode, cval):
         matrix, offset = scipy_matrix(maps[i])
         img = X[src_rows[i]]
         exponent = _exponent(img, cval) if scaled else 0
-        fill = np.ldexp(float(cval), -exponent)
+        fill = float(np.ldexp(float(cval), -exponent))
         result = np.empty(img.shape, dtype=np.float64)
         for c in range(img.shape[-1]):
             channel = img[..., c].astype(np.float64, copy=False)
@@ -353,7 +369,8 @@ def cast_like(values, dtype):
         return result if result.ndim else result[()]
     if dtype.kind == "b":
         return values >= 0.5
-    if dtype.kind == "f" and values.dtype.kind == "f":
+    if dtype.kind == "f" and values.dtype.kind == "f" and (
+            values.dtype.itemsize >= dtype.itemsize):  # a widening cast cannot overflow
         largest = np.finfo(dtype).max
         values = np.clip(values, -largest, largest, out=values if writable else None)
     return values.astype(dtype, copy=False)
