@@ -233,8 +233,8 @@ def _warp_opencv(X, src_rows, out, dst_rows, maps, todo, order, fill_mode, cval,
         # comfortable range is warped scaled by a power of two (exact).
         exponent = _exponent(X[s]) if wide else 0
         if exponent:
-            src = np.empty(X[s].shape, dtype=np.float32)
-            np.multiply(X[s], np.ldexp(1.0, -exponent), out=src, casting="same_kind")
+            # ldexp, not a multiplication: 2**-exponent overflows for subnormals.
+            src = np.ldexp(X[s], -exponent).astype(np.float32)
             value = (_border_value(np.ldexp(float(cval), -exponent)),) * 4
         else:
             src = np.ascontiguousarray(X[s], dtype=np.float32 if X.dtype not in
