@@ -10,6 +10,8 @@ that plan, so ``ArrayAugmenter`` (Keras' ``ImageDataGenerator`` parameters) and
 # Authors: sklearn-dlprep developers
 # License: BSD-3-Clause
 
+import copy
+
 import numpy as np
 from imblearn.base import BaseSampler
 from sklearn.utils.multiclass import type_of_target
@@ -85,21 +87,41 @@ class BaseAugmenter(BaseSampler):
         n_kept = n_samples if self.keep_original else 0
         n_augmented = n_samples * self.n_copies
         n_out = n_kept + n_augmented
-        check_allocation(n_out * X[:1].nbytes, "fit_resample's output",
-                         "Lower n_copies, or use flow() to augment batch by batch.")
-        source = np.concatenate([np.arange(n_kept), np.tile(np.arange(n_samples),
-                                                             self.n_copies)])
-        draws = plan.draw(n_augmented, rng)
-        position = np.arange(n_out)
+        # Everything the call holds at once: the output, its labels, the
+        # sample_indices_ (and the permutation when shuffling), and the draws,
+        # maps and float copies of one block of rows.
+        index_bytes = np.dtype(np.intp).itemsize
+        per_row = X[:1].nbytes + y[:1].nbytes + index_bytes * (1 + self.shuffle)
+        check_allocation(
+            n_out * per_row + plan.temporary_bytes(n_augmented, X[:1].nbytes),
+            "fit_resample (output, labels, sample_indices_ and working memory)",
+            "Lower n_copies, or use flow() to augment batch by batch.")
+
+        position = None
         if self.shuffle:
+            # The permutation comes after the draws in the random stream: draw
+            # them once (block by block, kept nowhere) to reach it, then again
+            # from a copy of the generator while applying them.
+            replay = copy.deepcopy(rng)
+            for _ in plan.draw_blocks(n_augmented, rng):
+                pass
             position = rng.permutation(n_out)
+            rng = replay
 
         out = np.empty((n_out,) + X.shape[1:], dtype=X.dtype)
-        out[position[:n_kept]] = X[:n_kept]
-        plan.apply(X, source[n_kept:], out, position[n_kept:], draws)
-
         sample_indices = np.empty(n_out, dtype=np.intp)
-        sample_indices[position] = source
+        kept = np.arange(n_kept)
+        kept_at = kept if position is None else position[:n_kept]
+        out[kept_at] = X[:n_kept]
+        sample_indices[kept_at] = kept
+        for rows, draws in plan.draw_blocks(n_augmented, rng):
+            source = np.arange(rows.start, rows.stop) % n_samples
+            target = (np.arange(n_kept + rows.start, n_kept + rows.stop)
+                      if position is None
+                      else position[n_kept + rows.start:n_kept + rows.stop])
+            plan.apply(X, source, out, target, draws)
+            sample_indices[target] = source
+
         self.sample_indices_ = sample_indices
         self.sampling_strategy_ = self._strategy_report(y)
         return out, y[sample_indices]
@@ -212,8 +234,12 @@ class BaseAugmenter(BaseSampler):
         plan = self.make_plan(X_val.shape, X_val.dtype)
         if random_state is None:
             random_state = self.random_state
-        draws = plan.draw(X_val.shape[0], make_generator(random_state))
-        return self._apply_to_all(X, X_val, plan, draws)
+        rng = make_generator(random_state)
+        out = self._output_like(X_val, plan)
+        rows = np.arange(X_val.shape[0])
+        for block, draws in plan.draw_blocks(X_val.shape[0], rng):
+            plan.apply(X_val, rows[block], out, rows[block], draws)
+        return like_input(out, X, keep_dtypes=True)
 
     def flow(self, X, y=None, batch_size=32, shuffle=True, balance=False,
              random_state=None, *, sample_weight=None, seed=None, drop_last=False,
@@ -380,9 +406,16 @@ class BaseAugmenter(BaseSampler):
 
     def _apply_to_all(self, X, X_val, plan, draws):
         """Augment every row of validated ``X_val``; return it in ``X``'s container."""
-        check_allocation(X_val.nbytes, "the augmented copy of X",
-                         "Augment X in batches, e.g. with flow().")
-        out = np.empty_like(X_val)
+        out = self._output_like(X_val, plan)
         rows = np.arange(X_val.shape[0])
         plan.apply(X_val, rows, out, rows, draws)
         return like_input(out, X, keep_dtypes=True)
+
+    @staticmethod
+    def _output_like(X_val, plan):
+        """An empty array like ``X_val``, once the memory check has passed."""
+        check_allocation(
+            X_val.nbytes + plan.temporary_bytes(X_val.shape[0], X_val[:1].nbytes),
+            "the augmented copy of X (and working memory)",
+            "Augment X in batches, e.g. with flow().")
+        return np.empty_like(X_val)

@@ -397,9 +397,12 @@ def test_channels_are_warped_independently(X, seed, order, fill_mode):
     exactly as that channel alone would be: no channel count gets another kernel."""
     assume(X.ndim == 3 or X.shape[-1] > 1 and X.ndim == 4)
     signal = X.ndim == 3
+    # An RGBA image's alpha keeps its brightness by default: "all" makes every
+    # channel independent of the others.
     aug = ArrayAugmenter(rotation_range=0 if signal else 45, width_shift_range=0.3,
                          zoom_range=0.4, horizontal_flip=True,
-                         brightness_range=(0.5, 1.5), fill_mode=fill_mode,
+                         brightness_range=(0.5, 1.5), brightness_channels="all",
+                         fill_mode=fill_mode,
                          interpolation_order=order, spatial_ndim=1 if signal else 2,
                          random_state=seed)
     draw = aug.sample_params(X)
@@ -534,3 +537,185 @@ def test_a_mixed_frame_is_augmented_as_its_float64_array(frame_and_shape, seed,
             out[column].to_numpy(dtype=values_dtype),
             _as_numpy_would_cast(reference[:, index], values_dtype),
             err_msg=f"column {column} of dtype {dtype}")
+
+
+# Extremes (issue 11): integer limits, float64 at any scale, huge shifts, memory
+# refusal, interrupts --------------------------------------------------------------
+
+INTEGER_DTYPES = [np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32,
+                  np.int64, np.uint64]
+NUMPY_PAD = {"nearest": "edge", "reflect": "symmetric", "wrap": "wrap",
+             "constant": "constant"}
+
+
+@st.composite
+def extreme_integer_images(draw):
+    """Images of an integer dtype whose values sit at and next to its limits."""
+    dtype = np.dtype(draw(st.sampled_from(INTEGER_DTYPES)))
+    info = np.iinfo(dtype)
+    shape = (draw(st.integers(1, 3)), draw(st.integers(1, 9)),
+             draw(st.integers(1, 9))) + draw(st.sampled_from([(), (1,), (3,), (4,)]))
+    edges = np.array([info.min, info.min + 1, info.max - 1, info.max, 0, 1],
+                     dtype=dtype)
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    return rng.choice(edges, size=shape)
+
+
+@FUZZ
+@given(X=extreme_integer_images(), data=st.data())
+def test_whole_pixel_moves_copy_integers_at_their_limits_exactly(X, data):
+    """Shifts by whole pixels and flips, with any fill mode, equal numpy's own
+    padding of the sample: exact for every integer dtype at its limits (int64 and
+    uint64 included, where float64 cannot hold the values)."""
+    n, height, width = X.shape[:3]
+    fill_mode = data.draw(st.sampled_from(["nearest", "reflect", "wrap", "constant"]))
+    cval = data.draw(st.integers(0, 100))
+    tx = np.array(data.draw(st.lists(st.integers(-3 * width, 3 * width),
+                                     min_size=n, max_size=n)), dtype=float)
+    ty = np.array(data.draw(st.lists(st.integers(-3 * height, 3 * height),
+                                     min_size=n, max_size=n)), dtype=float)
+    flips = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    out = ArrayAugmenter(fill_mode=fill_mode, cval=cval, spatial_ndim=2).apply_params(
+        X, {"tx": tx, "ty": ty, "flip_horizontal": flips})
+    pad_y, pad_x = 3 * height + 1, 3 * width + 1
+    for i in range(n):
+        pad = [(pad_y, pad_y), (pad_x, pad_x)] + [(0, 0)] * (X.ndim - 3)
+        kwargs = {"constant_values": cval} if fill_mode == "constant" else {}
+        padded = np.pad(X[i], pad, mode=NUMPY_PAD[fill_mode], **kwargs)
+        top, left = pad_y + int(ty[i]), pad_x + int(tx[i])
+        expected = padded[top:top + height, left:left + width]
+        if flips[i]:
+            expected = expected[:, ::-1]
+        np.testing.assert_array_equal(out[i], expected)
+
+
+@FUZZ
+@given(X=extreme_integer_images(), aug=augmenters(channels=False))
+def test_integers_at_their_limits_never_wrap_around(X, aug):
+    """Any augmentation of a sample at an integer dtype's maximum (minimum) stays
+    near it, never wraps to the other end: within float64's round-off for 64-bit
+    integers, one step of interpolation rounding otherwise."""
+    info = np.iinfo(X.dtype)
+    aug = clone(aug).set_params(fill_mode="nearest", brightness_range=None)
+    for value in (info.max, info.min):
+        constant = np.full_like(X, value)
+        out = aug.fit_resample(constant, np.arange(len(X)))[0]
+        step = 1 if X.dtype.itemsize < 8 else 2 * abs(int(value)) // 2**52
+        assert np.abs(out.astype(object) - int(value)).max() <= step
+
+
+@FUZZ
+@given(X=images(), exponent=st.integers(-1000, 1000), aug=augmenters(channels=True))
+def test_float64_at_any_scale_stays_finite_and_in_range(X, exponent, aug):
+    """float64 samples scaled by any power of two from 2**-1000 to 2**1000 come
+    back finite, and (without intensity changes or splines) within the sample's
+    range and cval, up to the documented relative bound."""
+    X = X.astype(np.float64)
+    X = np.ldexp(X / max(1.0, np.abs(X).max()), exponent)  # magnitudes below 2**e
+    cval = np.ldexp(0.5, exponent)
+    aug = clone(aug).set_params(cval=cval, brightness_range=None,
+                                channel_shift_range=0.0)
+    out = aug.fit_resample(X, np.arange(len(X)))[0]
+    assert np.isfinite(out).all()
+    slack = 2**-12 * np.ldexp(1.0, exponent)  # 2**-20 * (1 + p), p < 255 here
+    assert out.min() >= min(X.min(), cval) - slack
+    assert out.max() <= max(X.max(), cval) + slack
+
+
+@FUZZ
+@given(X=images(), data=st.data())
+def test_a_huge_shift_equals_its_reduced_shift(X, data):
+    """Shifting by whole periods ("wrap": the size, "reflect": twice it) changes
+    nothing; far beyond an edge ("nearest", "constant") every distance gives the
+    same result as just beyond it. Both through the public API, up to the
+    float64 rounding of the huge offset."""
+    assume(X.dtype in (np.float32, np.float64, np.uint8) and X.ndim >= 3)
+    n, height, width = X.shape[:3]
+    fill_mode = data.draw(st.sampled_from(["nearest", "reflect", "wrap", "constant"]))
+    k = data.draw(st.integers(1, 2**30))
+    sign = data.draw(st.sampled_from([-1, 1]))
+    small = data.draw(st.floats(-width, width, allow_nan=False))
+    augmenter = ArrayAugmenter(fill_mode=fill_mode, cval=0.25, spatial_ndim=2)
+    if fill_mode in ("wrap", "reflect"):
+        period = width * (1 if fill_mode == "wrap" else 2)
+        near = {"tx": np.full(n, small)}
+        far = {"tx": np.full(n, small + sign * k * float(period))}
+    else:  # wholly beyond the edge, near it or far from it
+        beyond = small % 1 + width + 2
+        near = {"tx": np.full(n, sign * beyond)}
+        far = {"tx": np.full(n, sign * (beyond + k))}
+    tolerance = 1.0 if X.dtype == np.uint8 else 1e-5
+    position_error = 4 * 2.0**-53 * abs(far["tx"][0]) * (255 if X.dtype == np.uint8
+                                                       else 1)
+    np.testing.assert_allclose(augmenter.apply_params(X, far).astype(float),
+                               augmenter.apply_params(X, near).astype(float),
+                               atol=tolerance + position_error)
+
+
+@settings(SETTINGS, max_examples=20)
+@given(n_copies=st.integers(1, 40), shuffle=st.booleans(),
+       fraction=st.floats(0.05, 2.0))
+def test_fit_resample_never_allocates_more_than_it_was_told_is_free(
+        n_copies, shuffle, fraction):
+    """With any amount of free memory, fit_resample either refuses before
+    allocating (saying it needs more than is free) or stays within it."""
+    import re
+    import tracemalloc
+
+    from sklearn_dlprep.utils import _memory
+
+    X = np.zeros((50, 4, 4, 3), dtype=np.uint8)
+    y = np.arange(50) % 3
+    augmenter = ArrayAugmenter(horizontal_flip=True, brightness_range=(0.5, 1.5),
+                               n_copies=n_copies, shuffle=shuffle, random_state=0)
+    original = _memory.available_memory
+    try:
+        _memory.available_memory = lambda: 0
+        try:
+            augmenter.fit_resample(X, y)
+        except ValueError as error:
+            needed = int(re.search(r"need ([\d,]+) bytes", str(error)).group(1)
+                         .replace(",", ""))
+        free = int(needed * fraction)
+        _memory.available_memory = lambda: free
+        tracemalloc.start()
+        try:
+            augmenter.fit_resample(X, y)
+            refused = False
+        except ValueError:
+            refused = True
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        _memory.available_memory = original
+    assert refused == (needed > free)
+    assert peak <= (1_000_000 if refused else free)
+
+
+@settings(SETTINGS, max_examples=30)
+@given(delay=st.floats(0, 0.004), n_jobs=st.sampled_from([1, 2]))
+def test_a_real_interrupt_at_a_random_moment_restores_opencv_threads(delay, n_jobs):
+    """A real KeyboardInterrupt (_thread.interrupt_main, as a signal handler
+    raises it) at a random moment of a call that switches OpenCV's pool off leaves
+    the user's thread setting in place (the exhaustive version, at every point
+    where CPython can deliver one, is in test_engine_interrupts.py)."""
+    import _thread
+    import threading
+
+    import cv2
+
+    X = np.zeros((2, 256, 256, 1), dtype=np.float32)
+    augmenter = ArrayAugmenter(rotation_range=10, random_state=0, n_jobs=n_jobs)
+    original = cv2.getNumThreads()
+    cv2.setNumThreads(3)
+    try:
+        timer = threading.Timer(delay, _thread.interrupt_main)
+        try:
+            timer.start()
+            augmenter.augment(X)
+            timer.join()  # the interrupt is raised here if the call was faster
+        except KeyboardInterrupt:
+            timer.join()
+        assert cv2.getNumThreads() == 3
+    finally:
+        cv2.setNumThreads(original)

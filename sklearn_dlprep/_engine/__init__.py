@@ -16,7 +16,7 @@ from ._idg import (
     check_keras_draws,
     check_params_fit_layout,
 )
-from ._kernels import FILL_MODES, cast_like, opencv_threads_for, warp_rows
+from ._kernels import FILL_MODES, call_with_opencv_pool_off, cast_like, warp_rows
 from ._plan import Plan, concatenate_draws
 
 __all__ = [
@@ -26,11 +26,11 @@ __all__ = [
     "KerasIntensity",
     "Plan",
     "affine_inverse_maps",
+    "call_with_opencv_pool_off",
     "cast_like",
     "check_keras_draws",
     "check_params_fit_layout",
     "compose_inverse_maps",
     "concatenate_draws",
-    "opencv_threads_for",
     "warp_rows",
 ]

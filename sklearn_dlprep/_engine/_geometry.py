@@ -157,3 +157,140 @@ def affine_part(maps):
     """
     affine = (maps[:, 2, 0] == 0) & (maps[:, 2, 1] == 0) & (maps[:, 2, 2] != 0)
     return affine, maps[affine, :2] / maps[affine, 2:, 2:]
+
+
+# Source positions farther than this from the sample, after reduction, are left to
+# scipy: OpenCV computes positions in single precision (a 2**-9 pixel step at
+# 2**15) and in fixed point that overflows near 2**21, and its "reflect" folds a
+# position back one period per step.
+SAFE_COORDINATE = float(2**15)
+
+
+def _linear_range(a, b, height, width):
+    """Least and greatest of ``a * x + b * y`` over the output grid ``0 <= x <
+    width``, ``0 <= y < height``: the span of a map's row without its offset."""
+    x_span, y_span = a * (width - 1), b * (height - 1)
+    return (np.minimum(x_span, 0) + np.minimum(y_span, 0),
+            np.maximum(x_span, 0) + np.maximum(y_span, 0))
+
+
+def reduce_inverse_maps(maps, height, width, fill_mode):
+    """Equivalent maps whose source positions lie near the sample.
+
+    A fill mode makes positions far from the sample equivalent to near ones:
+    ``"wrap"`` is periodic with the sample's size as period and ``"reflect"`` with
+    twice it (every output pixel has whole coordinates, so the coefficients of the
+    map reduce modulo the period as well as its offset); with ``"nearest"`` and
+    ``"constant"`` a sample lying wholly beyond one edge reads that edge or ``cval``
+    however far it lies, so it is moved by whole pixels to just beyond it (the
+    fractional part of the offset, hence the interpolation weights, is kept).
+    Maps that stay within a margin of the sample are returned untouched.
+
+    Parameters
+    ----------
+    maps : ndarray of shape (n, 2, 3)
+        Inverse maps in (x=column, y=row) order.
+    height, width : int
+        Size of the input and the output.
+    fill_mode : {"constant", "nearest", "reflect", "wrap"}
+
+    Returns
+    -------
+    maps : ndarray of shape (n, 2, 3)
+        ``maps`` itself when no row needed reducing, else a reduced copy.
+    far : ndarray of bool, shape (n,)
+        Rows whose source positions still reach beyond ``SAFE_COORDINATE`` (a huge
+        zoom across the sample): only the exact kernel should warp them.
+    """
+    reduced = maps
+    far = np.zeros(len(maps), dtype=bool)
+    for axis, size in enumerate((width, height)):
+        with np.errstate(over="ignore", invalid="ignore"):
+            low, high = _linear_range(maps[:, axis, 0], maps[:, axis, 1], height,
+                                      width)
+            positions = np.concatenate([maps[:, axis, 2] + low,
+                                        maps[:, axis, 2] + high])
+        if not np.isfinite(positions).all():
+            raise ValueError(
+                "The drawn values give source positions beyond float64's range (a "
+                "shift or zoom too large): the warp has non-finite coordinates. Use "
+                "smaller values."
+            )
+        offset = maps[:, axis, 2]
+        margin = 2 * size + 8
+        away = (offset + low < -margin) | (offset + high > size - 1 + margin)
+        if away.any():
+            if reduced is maps:
+                reduced = maps.copy()
+            row = reduced[away, axis]
+            if fill_mode in ("wrap", "reflect") or (fill_mode == "mirror"
+                                                    and size > 1):
+                period = {"wrap": size, "reflect": 2 * size,
+                          "mirror": 2 * size - 2}[fill_mode]
+                row = _reduce_periodic(row, period, height, width)
+            else:
+                row[:, 2] = _beyond_the_edge(row[:, 2], low[away], high[away], size)
+            reduced[away, axis] = row
+            low, high = _linear_range(reduced[:, axis, 0], reduced[:, axis, 1],
+                                      height, width)
+            offset = reduced[:, axis, 2]
+        far |= ~((np.abs(offset + low) <= SAFE_COORDINATE)
+                 & (np.abs(offset + high) <= SAFE_COORDINATE))
+    return reduced, far
+
+
+def _reduce_periodic(row, period, height, width):
+    """Coefficients ``(a, b, c)`` of one axis modulo ``period`` (exact: ``fmod``),
+    the offset then chosen so that the least position lies in ``[0, period)``."""
+    period = float(period)
+    row = row.copy()
+    for column in range(3):
+        value = np.fmod(row[:, column], period)
+        if column < 2:  # centred, so that the span stays small
+            value -= period * (value > period / 2)
+            value += period * (value < -period / 2)
+        row[:, column] = value
+    low, _ = _linear_range(row[:, 0], row[:, 1], height, width)
+    row[:, 2] -= period * np.floor((low + row[:, 2]) / period)
+    return row
+
+
+def _beyond_the_edge(offset, low, high, size):
+    """Offsets of rows lying wholly beyond one edge, moved by whole pixels to just
+    beyond it; the whole part is chosen from small numbers only, so that a huge
+    offset keeps its fraction and loses nothing on the way."""
+    whole = np.floor(offset)
+    fraction = offset - whole
+    beyond_high = offset + low > size - 1
+    beyond_low = offset + high < 0
+    lifted = np.where(beyond_high, np.ceil(size - low - fraction),
+                      np.where(beyond_low, np.floor(-1.0 - high - fraction), whole))
+    return fraction + lifted
+
+
+def whole_pixel_rows(maps):
+    """Which maps move whole pixels only: +-1 on the diagonal, 0 off it, and whole
+    offsets. Such a warp reads every value at a pixel: an exact copy."""
+    linear = ((np.abs(maps[:, 0, 0]) == 1) & (np.abs(maps[:, 1, 1]) == 1)
+              & (maps[:, 0, 1] == 0) & (maps[:, 1, 0] == 0))
+    offsets = maps[:, :, 2]
+    return linear & np.all(offsets == np.floor(offsets), axis=1)
+
+
+def fill_indices(index, size, fill_mode):
+    """Whole source positions ``index`` mapped into ``[0, size)`` by the fill mode;
+    -1 where ``"constant"`` reads ``cval``."""
+    if fill_mode == "nearest":
+        return np.clip(index, 0, size - 1)
+    if fill_mode == "wrap":
+        return np.mod(index, size)
+    if fill_mode == "reflect":
+        folded = np.mod(index, 2 * size)
+        return np.where(folded >= size, 2 * size - 1 - folded, folded)
+    if fill_mode == "mirror":  # reflects about the edge pixel, not repeating it
+        if size == 1:
+            return np.zeros_like(index)
+        folded = np.mod(index, 2 * size - 2)
+        return np.where(folded >= size, 2 * size - 2 - folded, folded)
+    # "constant" and "grid-constant" read cval at whole positions beyond the edge
+    return np.where((index >= 0) & (index < size), index, -1)

@@ -74,15 +74,22 @@ class KerasAffine:
 
 
 class KerasIntensity:
-    """Keras' order after the warp: channel shift, then brightness; then noise."""
+    """Keras' order after the warp: channel shift, then brightness; then noise.
+
+    ``brightness_channels`` is the slice of channels brightness scales, or None
+    for all of them (Keras, through PIL, leaves the alpha channel of an RGBA image
+    alone: ``slice(0, 3)`` for those).
+    """
 
     kind = "pointwise"
     keys = INTENSITY_KEYS
 
-    def __init__(self, *, channel_shift, brightness, noise_std):
+    def __init__(self, *, channel_shift, brightness, noise_std,
+                 brightness_channels=None):
         self.channel_shift = channel_shift
         self.brightness = brightness
         self.noise_std = noise_std
+        self.brightness_channels = brightness_channels
 
     def draw(self, n_samples, rng):
         u = rng.random((2, n_samples))
@@ -104,6 +111,23 @@ class KerasIntensity:
                 or (draws.get("noise_std") is not None
                     and draws.get("noise_seed") is not None))
 
+    def acts_on_rows(self, draws, part):
+        """Which samples of ``part`` the draw changes (a zero shift, a brightness
+        of 1 and no noise leave a sample as it is)."""
+        shift = draws.get("channel_shift_intensity")
+        brightness = draws.get("brightness")
+        noise_std = draws.get("noise_std")
+        rows = (np.arange(part.start, part.stop) if isinstance(part, slice)
+                else np.asarray(part))
+        acting = np.zeros(len(rows), dtype=bool)
+        if shift is not None:
+            acting |= np.asarray(shift)[rows] != 0
+        if brightness is not None:
+            acting |= np.asarray(brightness)[rows] != 1
+        if noise_std is not None and draws.get("noise_seed") is not None:
+            acting |= np.asarray(noise_std)[rows] != 0
+        return acting
+
     def apply_pointwise(self, work, draws, part):
         shift = draws.get("channel_shift_intensity")
         brightness = draws.get("brightness")
@@ -118,7 +142,9 @@ class KerasIntensity:
             work += np.asarray(shift, dtype=work.dtype)[part][expand]
             np.clip(work, low, high, out=work)
         if brightness is not None:
-            work *= np.asarray(brightness, dtype=work.dtype)[part][expand]
+            target = (work if self.brightness_channels is None
+                      else work[..., self.brightness_channels])
+            target *= np.asarray(brightness, dtype=work.dtype)[part][expand]
         if noise_std is not None and seeds is not None:
             for sample, seed, std in zip(work, np.asarray(seeds)[part],
                                          np.asarray(noise_std)[part]):

@@ -16,19 +16,56 @@ band beyond the edge blends the edge pixel with ``cval``; ``"mirror"`` reflects
 without repeating the edge pixel (torchvision's ``"reflect"``). Homographies
 (``(n, 3, 3)`` maps, from a perspective) are warped by ``cv2.warpPerspective``,
 with ``scipy.ndimage.map_coordinates`` as their reference.
+
+Exactness and precision, for every dtype:
+
+- The identity, flips and shifts by whole pixels (with no rotation, shear or zoom)
+  are copies of values (with the fill mode's edge handling): exact for every dtype,
+  int64 and uint64 included.
+- Results are cast back exactly: integers are rounded and clipped to the dtype's
+  range (the bound is compared, never cast: ``float(2**63 - 1)`` is ``2**63``), and
+  floats saturate at the dtype's largest finite value. Finite input never gives a
+  non-finite output.
+- uint8 and float32 are warped by OpenCV in their own type (a float32 sample whose
+  neighbouring values differ by more than float32's range, which OpenCV's
+  arithmetic overflows, is warped again by scipy in float64). float16, int8, int16 and
+  uint16 go through float32, which holds them exactly. float64 samples go through
+  float32 too, those whose largest magnitude lies outside [2**-100, 2**100] scaled
+  by a power of two (exact) to below 1 and back. OpenCV computes source positions
+  in float32, so an output value is within ``2**-20 * (1 + p)`` times the largest
+  magnitude of its sample, ``p`` being the largest source coordinate in pixels
+  (measured on random data and draws, at every scale from 1e-300 to 1e300: at
+  most a third of that bound; 1e-5 of the largest magnitude for 32x32 images,
+  3e-4 for 700x700). float32 images have the same bound. This keeps OpenCV's
+  speed; an exact float64 warp (scipy) is about 4 to 7 times slower. Wider
+  integers and spline orders above 1 go through scipy in
+  float64 (integers beyond 2**53 are then rounded to float64 where interpolated).
+- Source positions far outside the sample are reduced first (wrap: modulo the
+  size; reflect: modulo twice the size; nearest and constant: moved by whole pixels
+  to just beyond the edge they lie beyond), so a huge shift costs what a small one
+  costs and gives the answer of the equivalent small shift, up to float64's
+  rounding of the map's offset (2**-53 of the shift; scipy itself, handed the huge
+  positions, is further off). What stays far (a huge zoom across the sample) is
+  warped by scipy.
 """
 
 # Authors: sklearn-dlprep developers
 # License: BSD-3-Clause
 
+import math
 import threading
-from contextlib import contextmanager
 
 import cv2
 import numpy as np
 from scipy import ndimage
 
-from ._geometry import affine_part, flip_codes
+from ._geometry import (
+    affine_part,
+    fill_indices,
+    flip_codes,
+    reduce_inverse_maps,
+    whole_pixel_rows,
+)
 
 FILL_MODES = ("constant", "nearest", "reflect", "wrap")
 SCIPY_MODES = {"nearest": "nearest", "reflect": "reflect", "wrap": "grid-wrap",
@@ -54,6 +91,9 @@ _CV2_VIA_FLOAT32 = frozenset(np.dtype(t) for t in
 _EDGE_TOLERANCE = 1e-6
 _CV2_MAX_SIDE = 32767
 _CV2_MAX_CHANNELS = 512
+_FLOAT64_MAX = float(np.finfo(np.float64).max)
+# Border values beyond this could overflow float32 arithmetic near the edge.
+_BORDER_LIMIT = float(np.finfo(np.float32).max) / 4
 
 
 def uses_opencv(dtype, canonical_shape, order):
@@ -99,20 +139,74 @@ def warp_rows(X, src_rows, out, dst_rows, maps, *, order=1, fill_mode="nearest",
                              cval=cval, backend=backend)
         src_rows, dst_rows, maps = src_rows[affine], dst_rows[affine], affine_maps
     height, width = X.shape[1:3]
+    if not np.isfinite(maps).all():
+        raise ValueError(
+            "The drawn values give a warp with non-finite coefficients (a shift, "
+            "zoom or angle too large for float64 arithmetic); use smaller values."
+        )
+    maps, far = reduce_inverse_maps(maps, height, width, fill_mode)
     codes = flip_codes(maps, height, width)
     for code in np.unique(codes[codes >= 0]):
         # The identity and pure flips are exact copies, for every dtype.
         rows = codes == code
         step_x, step_y = (-1 if code & 1 else 1), (-1 if code & 2 else 1)
         out[dst_rows[rows]] = X[src_rows[rows]][:, ::step_y, ::step_x]
-    todo = np.flatnonzero(codes < 0)
+    whole = whole_pixel_rows(maps) & (codes < 0)
+    if whole.any():
+        _copy_whole_pixels(X, src_rows[whole], out, dst_rows[whole], maps[whole],
+                           fill_mode, cval)
+    todo = (codes < 0) & ~whole
     if backend == "auto" and uses_opencv(X.dtype, X.shape[1:], order):
-        _warp_opencv(X, src_rows, out, dst_rows, maps, todo, order, fill_mode, cval)
-        if fill_mode == "constant" and len(todo):
+        fast = np.flatnonzero(todo & ~far)
+        _warp_opencv(X, src_rows, out, dst_rows, maps, fast, order, fill_mode, cval)
+        if fill_mode == "constant" and len(fast):
             # OpenCV's constant border blends a one-pixel band; scipy's does not.
-            _fill_outside(out, dst_rows[todo], maps[todo], height, width, cval)
-    else:
-        _warp_scipy(X, src_rows, out, dst_rows, maps, todo, order, fill_mode, cval)
+            _fill_outside(out, dst_rows[fast], maps[fast], height, width, cval)
+        todo &= far
+        if X.dtype == np.float32 and len(fast):
+            todo[fast[_overflowed(out, dst_rows[fast])]] = True
+    _warp_scipy(X, src_rows, out, dst_rows, maps, np.flatnonzero(todo), order,
+                fill_mode, cval)
+
+
+def _overflowed(out, rows):
+    """Which of ``out[rows]`` hold a non-finite value. OpenCV interpolates float32
+    as ``v0 + (v1 - v0) * t``, which overflows where neighbours differ by more than
+    float32's largest value (magnitudes beyond 1.7e38): those samples are warped
+    again in float64. One reduction over the rows finds out whether any did."""
+    written = out[_as_slice(rows)]
+    if np.isfinite(written.max()) and np.isfinite(written.min()):
+        return np.zeros(len(rows), dtype=bool)
+    return ~np.isfinite(written.reshape(len(rows), -1)).all(axis=1)
+
+
+def _as_slice(rows):
+    """``rows`` as a slice when they are consecutive and increasing (a view)."""
+    if len(rows) and rows[-1] - rows[0] == len(rows) - 1 and np.all(
+            np.diff(rows) == 1):
+        return slice(int(rows[0]), int(rows[-1]) + 1)
+    return rows
+
+
+def _copy_whole_pixels(X, src_rows, out, dst_rows, maps, fill_mode, cval):
+    """Shifts by whole pixels (and flips) as copies: every output pixel reads one
+    input pixel, or ``cval`` outside the sample with ``"constant"``."""
+    height, width = X.shape[1:3]
+    columns, rows = np.arange(width), np.arange(height)
+    fill = None
+    for s, d, m in zip(src_rows, dst_rows, maps):
+        ix = fill_indices((m[0, 0] * columns + m[0, 2]).astype(np.int64), width,
+                          fill_mode)
+        iy = fill_indices((m[1, 1] * rows + m[1, 2]).astype(np.int64), height,
+                          fill_mode)
+        out[d] = X[s][np.ix_(np.maximum(iy, 0), np.maximum(ix, 0))]
+        if fill_mode in ("constant", "grid-constant") and (
+                (ix < 0).any() or (iy < 0).any()):
+            if fill is None:
+                fill = cast_like(np.asarray(cval, dtype=np.float64), out.dtype)
+            sample = out[d]
+            sample[iy < 0] = fill
+            sample[:, ix < 0] = fill
 
 
 def warp_projective_rows(X, src_rows, out, dst_rows, maps, *, order=1,
@@ -200,7 +294,7 @@ def _warp_opencv(X, src_rows, out, dst_rows, maps, todo, order, fill_mode, cval,
     size = (width, height)
     flags = _CV2_INTERPOLATION[order] | cv2.WARP_INVERSE_MAP
     border = _CV2_BORDERS[fill_mode]
-    border_value = (float(cval),) * 4
+    border_value = (_border_value(cval),) * 4
     groups = _channel_groups(channels)
     if groups is not None:
         for group in groups:
@@ -218,12 +312,62 @@ def _warp_opencv(X, src_rows, out, dst_rows, maps, todo, order, fill_mode, cval,
         for s, d, m in zip(sources, targets, maps[todo]):
             warp(X[s], m, size, out[d], flags, border, border_value)
         return
+    wide = X.dtype == np.float64
     for s, d, m in zip(sources, targets, maps[todo]):
-        src = np.ascontiguousarray(X[s], dtype=np.float32 if X.dtype not in
-                                   _CV2_NATIVE else None)
+        # float32 cannot hold float64's range: a sample beyond float32's
+        # comfortable range is warped scaled by a power of two (exact).
+        exponent = _exponent(X[s]) if wide else 0
+        if exponent:
+            # ldexp, not a multiplication: 2**-exponent overflows for subnormals.
+            src = np.ldexp(X[s], -exponent).astype(np.float32)
+            value = (_border_value(np.ldexp(float(cval), -exponent)),) * 4
+        else:
+            src = np.ascontiguousarray(X[s], dtype=np.float32 if X.dtype not in
+                                       _CV2_NATIVE else None)
+            value = border_value
         result = warp(src[..., 0] if squeeze else src, m, size, None, flags, border,
-                      border_value)
-        out[d] = cast_like(result.reshape(height, width, channels), out.dtype)
+                      value)
+        result = result.reshape(height, width, channels)
+        if exponent:
+            out[d] = _scale_back(result.astype(np.float64), exponent)
+        else:
+            out[d] = cast_like(result, out.dtype)
+
+
+# float64 samples whose largest magnitude lies in [2**-100, 2**100] warp in float32
+# as they are (no overflow, no underflow that matters to the documented bound).
+_PLAIN_RANGE = (2.0**-100, 2.0**100)
+
+
+def _exponent(values, *more):
+    """0 when the largest magnitude of ``values`` (and of the scalars ``more``) is
+    within ``_PLAIN_RANGE`` or 0; else the power of two that brings it into
+    [0.5, 1)."""
+    if values.size == 0:
+        return 0
+    if values.flags.c_contiguous and values.ndim <= 3 and values.shape[-1] <= 4:
+        largest = cv2.norm(values, cv2.NORM_INF)  # one pass, no temporary
+    else:
+        largest = max(float(values.max()), -float(values.min()))
+    for value in more:
+        largest = max(largest, abs(float(value)))
+    if largest == 0 or _PLAIN_RANGE[0] <= largest <= _PLAIN_RANGE[1]:
+        return 0
+    return math.frexp(largest)[1]
+
+
+def _scale_back(values, exponent):
+    """``values * 2**exponent`` in place, saturated at float64's largest value."""
+    values = np.ldexp(values, exponent, out=values)
+    if exponent > 1000:  # only there can a rounded-up value overflow
+        np.clip(values, -_FLOAT64_MAX, _FLOAT64_MAX, out=values)
+    return values
+
+
+def _border_value(cval):
+    """``cval`` as OpenCV's border value: within float32's range, so that no
+    infinity is blended (0 * inf is NaN) into the band next to the edge."""
+    return float(np.clip(cval, -_BORDER_LIMIT, _BORDER_LIMIT))
 
 
 def _dense_rows(a):
@@ -237,17 +381,24 @@ def _dense_rows(a):
 
 
 def _warp_scipy(X, src_rows, out, dst_rows, maps, todo, order, fill_mode, cval):
+    """The reference kernel, in float64. float64 samples are scaled by a power of
+    two (exact) so that no spline coefficient overflows; results saturate."""
     mode = SCIPY_MODES[fill_mode]
-    is_float = np.issubdtype(out.dtype, np.floating)
-    work = np.float64 if out.dtype == np.float64 or not is_float else np.float32
+    scaled = X.dtype == np.float64
     for i in todo:
         matrix, offset = scipy_matrix(maps[i])
         img = X[src_rows[i]]
-        result = np.empty(img.shape, dtype=work)
+        exponent = _exponent(img, cval) if scaled else 0
+        fill = float(np.ldexp(float(cval), -exponent))
+        result = np.empty(img.shape, dtype=np.float64)
         for c in range(img.shape[-1]):
-            ndimage.affine_transform(img[..., c].astype(work, copy=False), matrix,
-                                     offset=offset, order=order, mode=mode,
-                                     cval=cval, output=result[..., c])
+            channel = img[..., c].astype(np.float64, copy=False)
+            if exponent:
+                channel = np.ldexp(channel, -exponent)
+            ndimage.affine_transform(channel, matrix, offset=offset, order=order,
+                                     mode=mode, cval=fill, output=result[..., c])
+        if exponent:
+            result = _scale_back(result, exponent)
         out[dst_rows[i]] = cast_like(result, out.dtype)
 
 
@@ -273,20 +424,40 @@ def _fill_outside(out, dst_rows, maps, height, width, cval):
 
 
 def cast_like(values, dtype):
-    """Cast float results to ``dtype``: integers are rounded and clipped to range.
+    """Cast float results to ``dtype`` exactly.
 
-    ``values`` is a temporary of the caller's: it may be rounded in place.
+    Integers are rounded and clipped to the dtype's range, the bounds compared
+    rather than cast (``float(np.iinfo(np.int64).max)`` is ``2**63``, one past the
+    maximum, and casting it wraps around). Floats saturate at the dtype's largest
+    finite value instead of overflowing to infinity. ``values`` is a temporary of
+    the caller's: it may be changed in place.
     """
     dtype = np.dtype(dtype)
+    writable = values.ndim > 0 and values.flags.writeable
     if dtype.kind in "iu":
         info = np.iinfo(dtype)
-        if values.dtype.kind == "f" and values.ndim:  # round in place: no temporaries
-            values = np.rint(values, out=values if values.flags.writeable else None)
-            values = np.clip(values, info.min, info.max, out=values)
-        else:
-            values = np.clip(np.rint(values), info.min, info.max)
-    elif dtype.kind == "b":
-        values = values >= 0.5
+        if values.dtype.kind != "f":
+            return np.clip(values, info.min, info.max).astype(dtype, copy=False)
+        values = np.rint(values, out=values if writable else None)
+        high = values.dtype.type(info.max)
+        if int(high) == info.max:  # the bound is exact in this float type
+            values = np.clip(values, info.min, info.max,
+                             out=values if values.ndim else None)
+            return values.astype(dtype, copy=False)
+        # The maximum rounds up to 2**k in this float type: every value from
+        # there on is above the maximum, and the float just below it fits.
+        above = values >= high
+        values = np.clip(values, info.min, np.nextafter(high, 0),
+                         out=values if values.ndim else None)
+        result = np.asarray(values.astype(dtype, copy=False))
+        result[above] = info.max
+        return result if result.ndim else result[()]
+    if dtype.kind == "b":
+        return values >= 0.5
+    if dtype.kind == "f" and values.dtype.kind == "f" and (
+            values.dtype.itemsize >= dtype.itemsize):  # a widening cast cannot overflow
+        largest = np.finfo(dtype).max
+        values = np.clip(values, -largest, largest, out=values if writable else None)
     return values.astype(dtype, copy=False)
 
 
@@ -294,39 +465,67 @@ def cast_like(values, dtype):
 # pool; smaller images are warped on the calling thread whatever its setting.
 _CV2_STRIPE_PIXELS = 1 << 16
 _cv2_lock = threading.Lock()
-_cv2_holders = set()  # one token per running guard that switched the pool off
-_cv2_saved_threads = None
+_cv2_holders = {}  # one key per running guard that needs OpenCV's pool off
+_cv2_saved_threads = None  # the setting found by the first of them
 
 
-@contextmanager
-def opencv_threads_for(n_threads, sample_shape):
-    """Keep OpenCV's own thread pool off while it would compete with ours.
+def call_with_opencv_pool_off(work, n_threads, sample_shape):
+    """Return ``work()``, with OpenCV's own thread pool off while it would compete.
 
     Our parallelism is explicit (``n_threads`` threads over chunks of samples).
     OpenCV's internal pool on top of it, or beside a training loop's data-loader
     workers, would oversubscribe the cores. The process-wide setting is changed only
     when that can happen (threads of our own, or samples of at least one OpenCV
-    stripe), and restored exactly as it was when the last guard exits, also when the
-    work raises or is interrupted: the set happens inside the ``try``, and the
-    restore depends only on what was saved, so an interrupt at any point between
-    them still restores it.
+    stripe), and put back exactly as it was when the last running call ends, also
+    when ``work`` raises or the call is interrupted, at any point.
+
+    Why a function and not a ``with`` block: CPython delivers an asynchronous
+    exception (``KeyboardInterrupt``) at the start of a Python function, after a
+    call returns and at a backward jump. A context manager's ``__exit__`` is a
+    Python function, so an interrupt at its first instruction skips the restore.
+    Here the restore is the ``finally`` of a generator, resumed by the C function
+    ``next``: an interrupt as it resumes is raised inside its ``try``. The restore
+    is retried when interrupted, and ordered so that a retry completes whatever an
+    interrupt cut short (the token of the call is dropped last).
     """
     height, width = sample_shape[:2]
     if n_threads <= 1 and height * width < _CV2_STRIPE_PIXELS:
-        yield
-        return
+        return work()
+    guard = _pool_off()
+    try:
+        next(guard)
+        return work()
+    finally:
+        next(guard, None)
+
+
+def _pool_off():
+    """Switch OpenCV's pool off, yield, then restore it if this was the last user."""
     global _cv2_saved_threads
-    token = object()
+    token = object()  # hashed and compared in C: no Python call to interrupt
     try:
         with _cv2_lock:
-            if _cv2_saved_threads is None:
-                _cv2_saved_threads = cv2.getNumThreads()
+            if not _cv2_holders:
+                saved = cv2.getNumThreads()
+                _cv2_saved_threads = saved
+                _cv2_holders[token] = None
                 cv2.setNumThreads(1)
-            _cv2_holders.add(token)
+            else:
+                _cv2_holders[token] = None
         yield
     finally:
-        with _cv2_lock:
-            _cv2_holders.discard(token)
-            if not _cv2_holders and _cv2_saved_threads is not None:
-                cv2.setNumThreads(_cv2_saved_threads)
-                _cv2_saved_threads = None
+        interrupted = None
+        while True:
+            try:
+                with _cv2_lock:
+                    if token in _cv2_holders:
+                        if len(_cv2_holders) == 1:  # the last user: restore
+                            cv2.setNumThreads(_cv2_saved_threads)
+                        # Dropped last: an interrupt before this line leaves the
+                        # token, and the retry does the restore again.
+                        del _cv2_holders[token]
+                break
+            except BaseException as exc:  # interrupted: finish the restore first
+                interrupted = exc
+        if interrupted is not None:
+            raise interrupted

@@ -24,6 +24,18 @@ Operations are small objects with a ``kind`` and a ``draw``:
   point and one cast back per block;
 - a ``"sample"`` operation (blur, erasing, ...: neither a warp nor pointwise) has
   ``apply_samples(block, draws, part)``; it ends a fused run.
+
+A pointwise operation may also have ``acts_on_rows(draws, part)``, a boolean per
+sample of ``part``: samples it leaves unchanged are then not converted to floating
+point where that would round them (int64 and uint64 beyond 2**53).
+
+Memory: draws are made, and maps computed, ``DRAW_BLOCK`` samples at a time
+(:meth:`Plan.draw_blocks`), so a caller whose output is small (many copies of tiny
+samples) never holds draws or maps for all its rows. The random stream is defined
+block by block: ``draw(n, rng)`` equals the concatenation of ``draw_blocks(n,
+rng)``, and for ``n <= DRAW_BLOCK`` it is one block, the stream of the first
+release. :meth:`Plan.temporary_bytes` says how much a call holds besides its
+output, for the callers' memory checks.
 """
 
 # Authors: sklearn-dlprep developers
@@ -37,11 +49,18 @@ from sklearn.utils import gen_batches
 
 from ..utils._layout import to_canonical
 from ._geometry import compose_inverse_maps
-from ._kernels import cast_like, opencv_threads_for, warp_rows
+from ._kernels import call_with_opencv_pool_off, cast_like, warp_rows
 
 # Work on about this many bytes of output at a time: fits in cache, bounds the
 # temporary float copy that pointwise operations on integer images need.
 CHUNK_BYTES = 1 << 21
+# Draws are made, and maps computed, for this many samples at a time. Part of the
+# definition of the random stream: changing it changes seeded outputs of more
+# samples than this.
+DRAW_BLOCK = 1 << 16
+# Bytes per sample of a block that draws and maps hold at most, temporaries
+# included (measured: about 280 for ArrayAugmenter; tests check the bound).
+BLOCK_BYTES_PER_SAMPLE = 1024
 
 
 class Plan:
@@ -96,8 +115,58 @@ class Plan:
         -------
         draws : dict of ndarray
             One flat dict (the keys of all operations together), every array of
-            length ``n_samples``.
+            length ``n_samples``: the blocks of :meth:`draw_blocks`, joined.
         """
+        if n_samples <= DRAW_BLOCK:
+            return self._draw_block(n_samples, rng)
+        return concatenate_draws([draws for _, draws in
+                                  self.draw_blocks(n_samples, rng)])
+
+    def draw_blocks(self, n_samples, rng):
+        """Draw the values of :meth:`draw` one block of samples at a time.
+
+        Parameters
+        ----------
+        n_samples : int
+        rng : numpy.random.Generator
+            Advanced as :meth:`draw` advances it, block by block.
+
+        Yields
+        ------
+        rows : slice
+            The samples of the block, at most ``DRAW_BLOCK`` of them.
+        draws : dict of ndarray
+            Their values, as :meth:`draw` would return for those samples.
+        """
+        for start in range(0, n_samples, DRAW_BLOCK):
+            stop = min(start + DRAW_BLOCK, n_samples)
+            yield slice(start, stop), self._draw_block(stop - start, rng)
+
+    def temporary_bytes(self, n_rows, sample_nbytes):
+        """Bytes that drawing and applying ``n_rows`` rows hold besides the output.
+
+        Draws and maps of one block, and per thread a floating-point copy of a
+        chunk of samples and a few samples' temporaries (warps in float64, the
+        widest). A bound for memory checks, not a measurement.
+
+        Parameters
+        ----------
+        n_rows : int
+            Rows drawn and applied by one call.
+        sample_nbytes : int
+            Bytes of one sample in its own dtype.
+        """
+        if n_rows <= 0:
+            return 0
+        values = max(1, self._layout.n_features)
+        chunk_rows = max(1, CHUNK_BYTES // max(1, sample_nbytes))
+        threads = max(1, min(effective_n_jobs(self._n_jobs), n_rows))
+        per_thread = (min(chunk_rows, n_rows) * values * 8  # the pointwise copy
+                      + 4 * values * 8)  # a warp's float copies of one sample
+        return (min(n_rows, DRAW_BLOCK) * BLOCK_BYTES_PER_SAMPLE
+                + threads * per_thread)
+
+    def _draw_block(self, n_samples, rng):
         draws = {}
         for operation in self._operations:
             draws.update(operation.draw(n_samples, rng))
@@ -129,30 +198,47 @@ class Plan:
         dst_rows = np.asarray(dst_rows, dtype=np.intp)
         Xc = to_canonical(X, self._layout)
         outc = to_canonical(out, self._layout)
+
+        chunk = max(1, CHUNK_BYTES // max(1, Xc[:1].nbytes))
+        n_jobs = effective_n_jobs(self._n_jobs)
+        block_rows = min(n_rows, DRAW_BLOCK)
+        if n_jobs > 1:  # enough chunks to keep every thread busy
+            chunk = max(1, min(chunk, -(-block_rows // (4 * n_jobs))))
+        threads = min(n_jobs, -(-block_rows // chunk))
+        blocks = [slice(start, min(start + DRAW_BLOCK, n_rows))
+                  for start in range(0, n_rows, DRAW_BLOCK)]
+
+        def work():
+            pool = ThreadPoolExecutor(max_workers=threads) if threads > 1 else None
+            try:
+                for rows in blocks:
+                    block_draws = (draws if len(blocks) == 1
+                                   else _take_draws(draws, rows))
+                    self._apply_block(Xc, src_rows[rows], outc, dst_rows[rows],
+                                      block_draws, chunk, pool)
+            finally:
+                if pool is not None:  # an interrupt does not wait for the rest
+                    pool.shutdown(wait=True, cancel_futures=True)
+
+        call_with_opencv_pool_off(work, threads, Xc.shape[1:3])
+
+    def _apply_block(self, Xc, src_rows, outc, dst_rows, draws, chunk, pool):
         height, width = Xc.shape[1:3]
         maps = [compose_inverse_maps([op.inverse_maps(draws, height, width)
                                       for op in ops])
                 if kind == "geometric" else None
                 for kind, ops, _ in self._stages]
-
-        chunk = max(1, CHUNK_BYTES // max(1, Xc[:1].nbytes))
-        n_jobs = effective_n_jobs(self._n_jobs)
-        if n_jobs > 1:  # enough chunks to keep every thread busy
-            chunk = max(1, min(chunk, -(-n_rows // (4 * n_jobs))))
-        parts = list(gen_batches(n_rows, chunk))
+        parts = list(gen_batches(len(src_rows), chunk))
 
         def run(part):
             self._apply_part(Xc, src_rows[part], outc, dst_rows[part], draws, maps,
                              part)
 
-        threads = min(n_jobs, len(parts))
-        with opencv_threads_for(threads, Xc.shape[1:3]):
-            if threads > 1:
-                with ThreadPoolExecutor(max_workers=threads) as pool:
-                    list(pool.map(run, parts))
-            else:
-                for part in parts:
-                    run(part)
+        if pool is not None and len(parts) > 1:
+            list(pool.map(run, parts))
+        else:
+            for part in parts:
+                run(part)
 
     def _apply_part(self, Xc, src_rows, outc, dst_rows, draws, maps, part):
         # Consecutive destination rows are a slice: a view, not a gathered copy.
@@ -178,9 +264,24 @@ class Plan:
                 ops = [op for op in ops if op.acts_on(draws)]
                 if not ops:
                     continue
-                work = block.astype(_work_dtype(block.dtype))
-                for op in ops:
-                    op.apply_pointwise(work, draws, part)
+                work_dtype = _work_dtype(block.dtype)
+                if work_dtype == np.float64 and block.dtype.kind in "iu" and (
+                        block.dtype.itemsize == 8):
+                    # float64 rounds values beyond 2**53: leave alone the samples
+                    # whose draw changes nothing.
+                    acting = _acting_rows(ops, draws, part)
+                    if acting is not None and not acting.all():
+                        rows = np.arange(part.start, part.stop)[acting]
+                        work = block[acting].astype(work_dtype)
+                        with np.errstate(over="ignore"):
+                            for op in ops:
+                                op.apply_pointwise(work, draws, rows)
+                        outc[dst_rows[acting]] = cast_like(work, block.dtype)
+                        continue
+                work = block.astype(work_dtype)
+                with np.errstate(over="ignore"):  # saturated by cast_like
+                    for op in ops:
+                        op.apply_pointwise(work, draws, part)
                 outc[dst] = cast_like(work, block.dtype)
             else:
                 (op,) = ops
@@ -194,6 +295,23 @@ def concatenate_draws(draws):
     value that is ``None`` in every draw stays ``None``)."""
     return {key: None if draws[0][key] is None else np.concatenate(
         [draw[key] for draw in draws]) for key in draws[0]}
+
+
+def _take_draws(draws, rows):
+    return {key: None if value is None else np.asarray(value)[rows]
+            for key, value in draws.items()}
+
+
+def _acting_rows(ops, draws, part):
+    """Which samples of ``part`` some operation changes; None if unknown."""
+    acting = None
+    for op in ops:
+        rows_of = getattr(op, "acts_on_rows", None)
+        if rows_of is None:
+            return None
+        rows = np.asarray(rows_of(draws, part), dtype=bool)
+        acting = rows if acting is None else acting | rows
+    return acting
 
 
 def _as_slice(rows):

@@ -111,7 +111,10 @@ def check_finite_samples(X, name="X"):
     # np.isfinite over a whole float dataset would allocate a boolean copy; the sum
     # is a cheap reduction that is finite exactly when every value is.
     # (axis=None reduces any strides in place, where reshape(-1) would copy.)
-    if np.isfinite(np.add.reduce(X, axis=None, dtype=np.float64)):
+    with np.errstate(over="ignore", invalid="ignore"):  # finite values may sum past
+        # float64's range (inf, or inf - inf): the rows are then checked one by one
+        total = np.add.reduce(X, axis=None, dtype=np.float64)
+    if np.isfinite(total):
         return
     rows = first_bad_rows(X)
     if not rows:  # the sum overflowed, every value is finite
