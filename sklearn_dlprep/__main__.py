@@ -58,8 +58,10 @@ def build_parser():
             "train / validation / test (stratified), make the training part "
             "imbalanced, then compare no preparation, scaling (ChannelStandardizer), "
             "augmentation (ArrayAugmenter), balancing by augmentation "
-            "(BalancingResampler) and imbalanced-learn's RandomOverSampler and SMOTE "
-            "with one classifier, each tuned by GridSearchCV on the validation part "
+            "(BalancingResampler), imbalanced-learn's RandomOverSampler and SMOTE, "
+            "fresh balanced augmentation at every epoch (AugmentedEpochsClassifier) "
+            "and test-time augmentation (TestTimeAugmentationClassifier) with one "
+            "classifier, each tuned by GridSearchCV on the validation part "
             "and scored once on the untouched test part. Prints a "
             "table (accuracy, balanced accuracy, macro F1, fit time); writes "
             "augmentations.png and class_counts.png. Progress goes to stderr."
@@ -77,7 +79,9 @@ def build_parser():
         "--classifier", choices=("mlp", "logistic"), default="mlp",
         help="the classifier of every row: mlp, a small neural network (one hidden "
              "layer of 64 units, its alpha searched), or logistic, "
-             "LogisticRegression (its C searched) (default: %(default)s)")
+             "LogisticRegression (its C searched; the fresh-epochs row, which "
+             "trains by partial_fit, uses SGDClassifier(loss='log_loss') and "
+             "searches its alpha) (default: %(default)s)")
     demo.add_argument(
         "--seed", type=_seed, default=0,
         help="seeds the split, the minority classes and rows, and the samplers: "
@@ -88,7 +92,7 @@ def build_parser():
     demo.add_argument(
         "--quick", action="store_true",
         help="a smaller grid search: the same rows and real fits, in about half "
-             "the time (a few seconds with --classifier logistic)")
+             "the time (under ten seconds with --classifier logistic)")
     demo.add_argument(
         "--no-plots", action="store_true",
         help="print the table only; write no pictures")

@@ -1,10 +1,11 @@
 """The demo: the data-preparation stage on scikit-learn's digits, end to end.
 
 Split honestly, make the training part imbalanced as collected data often is, then
-compare preparations (none, scaling, augmentation, balancing by augmentation, and
-imbalanced-learn's RandomOverSampler and SMOTE for reference) with one classifier,
-each tuned by a small grid search on the validation part and scored once on the
-untouched test part. ``python -m sklearn_dlprep demo`` runs it (see ``__main__``).
+compare preparations (none, scaling, augmentation, balancing by augmentation,
+imbalanced-learn's RandomOverSampler and SMOTE for reference, fresh augmentation at
+every epoch and test-time augmentation) with one classifier, each tuned by a small
+grid search on the validation part and scored once on the untouched test part.
+``python -m sklearn_dlprep demo`` runs it (see ``__main__``).
 """
 
 # Authors: sklearn-dlprep developers
@@ -25,7 +26,8 @@ from imblearn.pipeline import Pipeline
 from sklearn.base import clone
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score
 from sklearn.model_selection import GridSearchCV
 from sklearn.neural_network import MLPClassifier
@@ -33,8 +35,10 @@ from threadpoolctl import threadpool_limits
 
 from . import (
     ArrayAugmenter,
+    AugmentedEpochsClassifier,
     BalancingResampler,
     ChannelStandardizer,
+    TestTimeAugmentationClassifier,
     train_val_test_split,
 )
 
@@ -48,8 +52,15 @@ AUGMENTATION = "+ augmentation: ArrayAugmenter"
 BALANCING = "+ balancing: BalancingResampler(ArrayAugmenter)"
 RANDOM_OVER_SAMPLER = "+ RandomOverSampler (copies rows)"
 SMOTE_ROW = "+ SMOTE (interpolates rows)"
+# Augmentation inside training: new balanced draws at every epoch (scaling first,
+# see _candidates), and the balancing row's fitted pipeline with its predictions
+# averaged over augmented views of every digit.
+FRESH_EPOCHS = "fresh balanced epochs: AugmentedEpochsClassifier"
+TEST_TIME = "test-time views: TestTimeAugmentationClassifier"
 ROW_NAMES = (NO_PREPARATION, SCALING, AUGMENTATION, BALANCING, RANDOM_OVER_SAMPLER,
-             SMOTE_ROW)
+             SMOTE_ROW, FRESH_EPOCHS, TEST_TIME)
+# Epochs of the fresh-augmentation row (one partial_fit each).
+N_EPOCHS = 20
 
 DIGITS_SHAPE = (8, 8)
 VAL_SIZE = 0.2
@@ -78,6 +89,7 @@ class DemoResult:
     seed: int
     quick: bool
     n_unconverged: int = 0
+    epoch_classifier: str = ""
     pictures: list = field(default_factory=list)
     pictures_note: str = ""
 
@@ -128,8 +140,39 @@ def make_classifier(name, seed, quick):
     raise ValueError(f"classifier must be one of {CLASSIFIERS}, got {name!r}.")
 
 
-def _candidates(classifier, seed, quick, smallest_class):
-    """``{row name: (pipeline, grid)}``: one classifier, sampler grids per row."""
+def make_epoch_classifier(name, seed, quick):
+    """The classifier trained one epoch at a time, and the grid of its parameters.
+
+    :class:`AugmentedEpochsClassifier` trains with ``partial_fit``: ``"mlp"`` is
+    the same network as :func:`make_classifier`'s, with mini-batches of 64 rows (a
+    few Adam steps per epoch); ``"logistic"`` is ``SGDClassifier(loss="log_loss")``,
+    a logistic regression trained by stochastic gradient descent, since
+    ``LogisticRegression`` has no ``partial_fit`` (its ``alpha`` is searched in
+    place of ``C``). The grid's keys are the classifier's own parameter names.
+    """
+    if name == "mlp":
+        return (MLPClassifier(hidden_layer_sizes=(64,), batch_size=64,
+                              random_state=seed),
+                {"alpha": [1e-2, 1.0] if quick else [1e-4, 1e-2, 1.0]})
+    if name == "logistic":
+        return (SGDClassifier(loss="log_loss", random_state=seed),
+                {"alpha": [1e-3, 1e-2] if quick else [1e-4, 1e-3, 1e-2]})
+    raise ValueError(f"classifier must be one of {CLASSIFIERS}, got {name!r}.")
+
+
+def _prefixed(grid, prefix):
+    return {prefix + key: values for key, values in grid.items()}
+
+
+def _candidates(classifier, classifier_grid, epoch_classifier, epoch_grid, seed,
+                quick, smallest_class):
+    """``{row name: (estimator, grid)}``: one classifier, sampler grids per row.
+
+    ``classifier_grid`` holds the classifier's parameters as ``clf__...``;
+    ``epoch_grid`` those of ``epoch_classifier`` under their own names. The
+    test-time row's entry is a function of the fitted models ``{row name:
+    model}`` that returns its estimator: it is built on the balancing row's model.
+    """
     augmenter = ArrayAugmenter(**DIGITS_AUGMENTATION, random_state=seed)
     # SMOTE needs k_neighbors below the smallest class's count.
     k_grid = sorted({min(k, smallest_class - 1) for k in ((5,) if quick else (3, 5))})
@@ -139,30 +182,66 @@ def _candidates(classifier, seed, quick, smallest_class):
         return Pipeline(steps + [("scale", ChannelStandardizer()),
                                  ("clf", classifier)])
 
-    return {
+    balancing_grid = ({} if quick else
+                      {"balance__augmenter__rotation_range": [0.0, 10.0]})
+    balancing = scaled(("balance", BalancingResampler(clone(augmenter),
+                                                      random_state=seed)))
+    candidates = {
         NO_PREPARATION: (Pipeline([("clf", classifier)]), {}),
         SCALING: (scaled(), {}),
         AUGMENTATION: (
             scaled(("augment", clone(augmenter))),
             {} if quick else {"augment__n_copies": [1, 3]},
         ),
-        BALANCING: (
-            scaled(("balance", BalancingResampler(clone(augmenter),
-                                                  random_state=seed))),
-            {} if quick else {"balance__augmenter__rotation_range": [0.0, 10.0]},
-        ),
+        BALANCING: (balancing, balancing_grid),
         RANDOM_OVER_SAMPLER: (scaled(("balance", RandomOverSampler(
             random_state=seed))), {}),
         SMOTE_ROW: (
             scaled(("balance", SMOTE(random_state=seed))),
             {"balance__k_neighbors": k_grid},
         ),
+        # AugmentedEpochsClassifier trains by partial_fit, which a Pipeline lacks,
+        # so the scaler comes first and the digits are augmented scaled. The
+        # augmenter fills with 0, the digits' background: a scaling without
+        # centring (x / std) keeps the background at 0, where centring would move
+        # it to -mean / std. Every epoch is a new class-balanced draw, every row
+        # of it augmented, as deep learning sees its data: as many rows as the
+        # balancing row's classifier trains on, but new ones at every epoch.
+        FRESH_EPOCHS: (
+            Pipeline([("scale", ChannelStandardizer(with_mean=False)),
+                      ("clf", AugmentedEpochsClassifier(
+                          epoch_classifier, clone(augmenter), epochs=N_EPOCHS,
+                          keep_original=False, balance=True, random_state=seed))]),
+            _prefixed(epoch_grid, "clf__estimator__"),
+        ),
+        # The balancing row's pipeline as chosen and fitted (on raw digits, so
+        # the augmenter sees the background as 0), its probabilities averaged
+        # over every digit as it is and n_views augmented views of it. Frozen:
+        # the search's clones and fits keep it as it is, and only the number of
+        # views is searched.
+        TEST_TIME: (
+            lambda fitted: TestTimeAugmentationClassifier(
+                FrozenEstimator(fitted[BALANCING]), clone(augmenter),
+                random_state=seed),
+            {"n_views": [8] if quick else [4, 8, 16]},
+        ),
     }
+    for name in (NO_PREPARATION, SCALING, AUGMENTATION, BALANCING,
+                 RANDOM_OVER_SAMPLER, SMOTE_ROW):
+        pipeline, grid = candidates[name]
+        candidates[name] = (pipeline, {**classifier_grid, **grid})
+    return candidates
 
 
-def _rows_fitted(pipeline, n_train):
-    """Rows the classifier of a fitted pipeline was trained on."""
-    sampler = pipeline.steps[0][1]
+def _rows_fitted(model, n_train):
+    """Rows the classifier of a fitted model was trained on (per epoch, for the
+    classifier trained on fresh epochs)."""
+    if isinstance(model, TestTimeAugmentationClassifier):
+        return _rows_fitted(model.estimator.estimator, n_train)  # frozen pipeline
+    trainer = model.steps[-1][1]
+    if isinstance(trainer, AugmentedEpochsClassifier):
+        return trainer.n_rows_seen_ // trainer.n_epochs_
+    sampler = model.steps[0][1]
     if not hasattr(sampler, "fit_resample"):
         return n_train
     if hasattr(sampler, "sample_indices_"):
@@ -214,7 +293,9 @@ def run_demo(*, imbalance=0.1, n_minority=5, classifier="mlp", seed=0,
     n_minority : int, default=5
         Number of minority classes, drawn at random with ``seed`` (1 to 9).
     classifier : {"mlp", "logistic"}, default="mlp"
-        The classifier of every row (see :func:`make_classifier`).
+        The classifier of every row (see :func:`make_classifier`; the
+        fresh-epochs row trains its counterpart with ``partial_fit``, see
+        :func:`make_epoch_classifier`).
     seed : int, default=0
         Seeds the split, the choice of minority classes and rows, the samplers
         and the classifier; from 0 to 2**32 - 1.
@@ -235,6 +316,7 @@ def run_demo(*, imbalance=0.1, n_minority=5, classifier="mlp", seed=0,
     if plots and matplotlib_available():
         check_output_folder(out)
     model, model_grid = make_classifier(classifier, seed, quick)
+    epoch_model, epoch_grid = make_epoch_classifier(classifier, seed, quick)
     n_steps = 3 + len(ROW_NAMES) + bool(plots)
     step = iter(range(1, n_steps + 1))
 
@@ -256,7 +338,8 @@ def run_demo(*, imbalance=0.1, n_minority=5, classifier="mlp", seed=0,
         X_train, y_train, minority, kept = make_imbalanced(
             X_train, y_train, imbalance, n_minority, rng)
 
-        candidates = _candidates(model, seed, quick, min(kept.values()))
+        candidates = _candidates(model, model_grid, epoch_model, epoch_grid, seed,
+                                 quick, min(kept.values()))
         # Selection on the validation part: one split, the training rows to fit
         # (samplers run there only) and the validation rows to score.
         X_search = np.concatenate([X_train, X_val])
@@ -265,7 +348,8 @@ def run_demo(*, imbalance=0.1, n_minority=5, classifier="mlp", seed=0,
         rows, fitted = [], {}
         for name in ROW_NAMES:
             pipeline, grid = candidates[name]
-            grid = {**model_grid, **grid}
+            if name == TEST_TIME:
+                pipeline = pipeline(fitted)
             n_candidates = math.prod(len(values) for values in grid.values())
             _log(f"[{next(step)}/{n_steps}] grid search, {name} ({n_candidates} "
                  "candidates, scored on the validation part)", log)
@@ -301,7 +385,8 @@ def run_demo(*, imbalance=0.1, n_minority=5, classifier="mlp", seed=0,
         rows=rows, classifier=repr(model), n_train=n_train,
         n_train_imbalanced=len(y_train), n_val=len(y_val), n_test=len(y_test),
         minority_classes=minority, kept_per_minority_class=kept,
-        imbalance=imbalance, seed=seed, quick=quick, n_unconverged=n_unconverged)
+        imbalance=imbalance, seed=seed, quick=quick, n_unconverged=n_unconverged,
+        epoch_classifier=repr(epoch_model))
     if plots:
         _log(f"[{next(step)}/{n_steps}] writing pictures to {out}", log)
         balancer = fitted[BALANCING].named_steps["balance"]
@@ -370,6 +455,7 @@ def format_table(result):
         f"{result.imbalance:.0%} of their training rows ({kept} each): train "
         f"{result.n_train_imbalanced} rows",
         f"model: {result.classifier}",
+        f"  fresh epochs: {result.epoch_classifier}, by partial_fit",
         "selection: GridSearchCV scores each candidate on the validation part "
         "(balanced accuracy);",
         "  the chosen pipeline is refitted on the training part and scored once "
@@ -392,10 +478,22 @@ def format_table(result):
         "",
         "'+' rows: that sampler, then scaling (ChannelStandardizer), then the "
         "classifier.",
+        "fresh balanced epochs: scaling without centring "
+        "(ChannelStandardizer(with_mean=False),",
+        "  so that the augmenter's fill value 0 stays the background), then "
+        "AugmentedEpochsClassifier",
+        f"  trains the fresh-epochs model for {N_EPOCHS} epochs, each a new "
+        "class-balanced draw",
+        "  with every row augmented (balance=True, keep_original=False).",
+        "test-time views: the balancing row's fitted pipeline, frozen; "
+        "TestTimeAugmentationClassifier",
+        "  averages its probabilities over each digit and n_views augmented views "
+        "of it (searched).",
         "fit s: fitting the chosen pipeline on the training part; search s: the "
         "grid search",
         "  and that fit; rows fit: training rows the classifier saw after "
-        "resampling.",
+        "resampling (fresh",
+        "  epochs: the rows of one epoch).",
         "chosen parameters:",
     ]
     for row in result.rows:

@@ -12,7 +12,13 @@ import pytest
 
 from sklearn_dlprep import _demo
 from sklearn_dlprep.__main__ import build_parser, main
-from sklearn_dlprep._demo import INSTALL_PLOT_HINT, ROW_NAMES
+from sklearn_dlprep._demo import (
+    FRESH_EPOCHS,
+    INSTALL_PLOT_HINT,
+    ROW_NAMES,
+    TEST_TIME,
+    make_epoch_classifier,
+)
 
 METRIC_COLUMNS = ("accuracy", "balanced accuracy", "macro F1")
 
@@ -61,7 +67,10 @@ def test_table_has_every_row_with_finite_metrics_in_unit_interval(default_run):
 
 @pytest.mark.slow
 def test_rows_fitted_show_what_each_sampler_did(default_run):
-    """Samplers add rows; balancing brings every class to the majority's count."""
+    """Samplers add rows; balancing brings every class to the majority's count.
+
+    A fresh epoch is one balanced draw (as many rows as the balancer's); the
+    test-time row predicts with the balancing row's model."""
     out, _, _ = default_run
     table = _table(out)
     n_train = table["no preparation"][5]
@@ -71,6 +80,38 @@ def test_rows_fitted_show_what_each_sampler_did(default_run):
     assert balanced > n_train
     assert table["+ RandomOverSampler (copies rows)"][5] == balanced
     assert table["+ SMOTE (interpolates rows)"][5] == balanced
+    assert table[FRESH_EPOCHS][5] == balanced
+    assert table[TEST_TIME][5] == balanced
+
+
+@pytest.mark.slow
+def test_training_rows_are_tuned_and_explained(default_run):
+    """The fresh-epochs row searches its network's alpha, the test-time row its
+    number of views; the report names the partial_fit model and the scaling that
+    keeps the augmenter's fill value on the background."""
+    out, _, _ = default_run
+    chosen = {line[len(f"  {name}: "):].split("=")[0]
+              for line in out.splitlines() for name in (FRESH_EPOCHS, TEST_TIME)
+              if line.startswith(f"  {name}: ")}
+    assert chosen == {"clf__estimator__alpha", "n_views"}
+    assert "fresh epochs: MLPClassifier(batch_size=64" in out
+    assert "ChannelStandardizer(with_mean=False)" in out
+
+
+@pytest.mark.parametrize("name", ["mlp", "logistic"])
+def test_epoch_classifier_trains_by_partial_fit(name):
+    """Both --classifier choices have a counterpart with partial_fit for the
+    fresh-epochs row, and its grid searches parameters it has."""
+    classifier, grid = make_epoch_classifier(name, seed=0, quick=True)
+    assert callable(getattr(classifier, "partial_fit", None))
+    assert set(grid) <= set(classifier.get_params())
+    assert all(len(values) >= 2 for values in grid.values())
+
+
+def test_epoch_classifier_refuses_an_unknown_name():
+    """An unknown classifier name is refused, naming the choices."""
+    with pytest.raises(ValueError, match=r"classifier must be one of .*'tree'"):
+        make_epoch_classifier("tree", seed=0, quick=True)
 
 
 @pytest.mark.slow
