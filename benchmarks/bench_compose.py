@@ -87,7 +87,7 @@ IMAGENET = "ImageNet-style 224x224x3 uint8"
 IMAGENET_GEO = "ImageNet geometric part 224x224x3 uint8"
 RANDAUGMENT = "RandAugment 224x224x3 uint8"
 
-FULL_SIZES = {CIFAR: 4000, IMAGENET: 200, IMAGENET_GEO: 200, RANDAUGMENT: 200}
+FULL_SIZES = {CIFAR: 4000, IMAGENET: 64, IMAGENET_GEO: 64, RANDAUGMENT: 64}
 SMOKE_SIZES = {CIFAR: 48, IMAGENET: 4, IMAGENET_GEO: 4, RANDAUGMENT: 4}
 
 JITTER = dict(brightness_factor=0.4, contrast_factor=0.4, saturation_factor=0.4,
