@@ -417,7 +417,9 @@ def format_report(info, cases, results, targets, rounds, smoke=False):
                 _fmt_ratio(_ratio(results, case.name, name, ALBU)),
                 _fmt_ratio(_ratio(results, case.name, name, KERAS)),
                 _fmt_ratio(None if bare is None else 1.0 / bare)])
-            out(f"| {case.name} | {case.n} | {name} | {res['per_s']:,.0f} | "
+            per_s = res["per_s"]
+            per_s = f"{per_s:,.0f}" if per_s >= 100 else f"{per_s:.3g}"
+            out(f"| {case.name} | {case.n} | {name} | {per_s} | "
                 f"{res['cpu_wall']:.2f} | {shown} |")
     out("")
     out("cpu/wall: process CPU time over wall time (1 = one busy core). vs X: our "
