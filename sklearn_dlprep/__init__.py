@@ -5,6 +5,7 @@
 
 from ._augmenter import ArrayAugmenter
 from ._balancer import BalancingResampler
+from ._readers import ImageFileReader
 from ._scalers import ChannelStandardizer, SampleStandardizer, ZCAWhitener
 from ._split import train_val_test_split
 
@@ -14,6 +15,7 @@ __all__ = [
     "ArrayAugmenter",
     "BalancingResampler",
     "ChannelStandardizer",
+    "ImageFileReader",
     "SampleStandardizer",
     "ZCAWhitener",
     "train_val_test_split",
