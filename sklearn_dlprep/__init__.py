@@ -6,6 +6,7 @@
 from ._augmenter import ArrayAugmenter
 from ._balancer import BalancingResampler
 from ._compose import Compose, make_compose
+from ._readers import ImageFileReader
 from ._scalers import (
     ChannelMinMaxScaler,
     ChannelStandardizer,
@@ -65,6 +66,7 @@ __all__ = [
     "Compose",
     "CutMix",
     "Equalization",
+    "ImageFileReader",
     "MixUp",
     "RandAugment",
     "RandomBrightness",

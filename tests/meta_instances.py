@@ -16,6 +16,7 @@ def _augmenter():
 
 
 CONFIGURED = {
+    "ImageFileReader": lambda: sklearn_dlprep.ImageFileReader((8, 8)),
     # A fused geometric run and a pointwise pass; the brightness range is wide
     # because the checks feed data of any sign and scale.
     "Compose": lambda: sklearn_dlprep.Compose(

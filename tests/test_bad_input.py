@@ -74,9 +74,12 @@ def _frame_with(column, values):
 # Discovery -------------------------------------------------------------------------
 
 PUBLIC = {name: getattr(sklearn_dlprep, name) for name in sklearn_dlprep.__all__}
+# ImageFileReader takes file paths, not arrays: its bad input (numbers, missing
+# paths, unreadable files) is tested in test_readers.py.
 ESTIMATORS = [obj for obj in PUBLIC.values()
               if inspect.isclass(obj) and issubclass(obj, BaseEstimator)
-              and not issubclass(obj, Operation)]  # operations act inside Compose
+              and not issubclass(obj, Operation)
+              and obj is not sklearn_dlprep.ImageFileReader]  # reads paths
 FUNCTIONS = [obj for obj in PUBLIC.values()
              if not inspect.isclass(obj) and callable(obj)]
 
