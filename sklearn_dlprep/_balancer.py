@@ -185,9 +185,15 @@ class BalancingResampler(BaseSampler):
     def _fit_resample(self, X, y):
         labels, plan, counts = self._resolve(X, y)
         rng = make_generator(self.random_state)
-        # Checked before the index arrays are built: they grow with the counts too.
+        # Checked before the index arrays are built: the output, its labels, the
+        # index arrays, and the draws, maps and float copies of one block of rows.
         n_out = sum(n_target for _, n_target in counts.values())
-        check_allocation(n_out * bytes_per_row(X), "the resampled data",
+        n_created = sum(max(0, target - now) for now, target in counts.values())
+        per_row = bytes_per_row(X) + y[:1].nbytes + 3 * np.dtype(np.intp).itemsize
+        working = (0 if plan is None
+                   else plan.temporary_bytes(n_created, bytes_per_row(X)))
+        check_allocation(n_out * per_row + working,
+                         "the resampled data (and working memory)",
                          "Ask for smaller class counts.")
         kept, created = [], []
         for cls, (n_now, n_target) in counts.items():
@@ -207,8 +213,9 @@ class BalancingResampler(BaseSampler):
 
         out = take_rows(X, sample_indices)
         if plan is not None and len(created):
-            plan.apply(X, created, out, position[len(kept):],
-                       plan.draw(len(created), rng))
+            targets = position[len(kept):]
+            for rows, draws in plan.draw_blocks(len(created), rng):
+                plan.apply(X, created[rows], out, targets[rows], draws)
             round_to_columns(out.reshape(len(out), -1), self._column_dtypes)
         self.sample_indices_ = sample_indices
         return out, y[sample_indices]

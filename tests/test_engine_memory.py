@@ -116,3 +116,22 @@ def test_blocked_draws_replay_as_one_draw():
     shuffled, _ = augmenter.set_params(shuffle=True).fit_resample(X, y)
     order = augmenter.sample_indices_
     np.testing.assert_array_equal(shuffled, plain[order])
+
+
+def test_the_balancer_check_bounds_what_it_allocates(monkeypatch):
+    """BalancingResampler counts the draws, maps and float copies of the rows it
+    creates, not only its output (its draws and maps exist one block at a time)."""
+    from sklearn_dlprep import BalancingResampler
+
+    y = np.r_[np.zeros(990, dtype=int), np.ones(10, dtype=int)]
+    X = np.zeros((1000, 4), dtype=np.uint8)
+    balancer = BalancingResampler(ArrayAugmenter(width_shift_range=0.1),
+                                  sampling_strategy={0: 990, 1: 60_000},
+                                  random_state=0)
+
+    def call():
+        return balancer.fit_resample(X, y)
+
+    needed = _needed_bytes(call, monkeypatch)
+    peak = _peak_bytes(call)
+    assert peak <= needed < 10 * peak
