@@ -83,12 +83,14 @@ rows = [("Compose", views)]
 # ------------------------------------------
 # The documentation does not need Keras: the recipe above is only a listing unless
 # Keras 3 is importable (it is in the ``dev`` extra), in which case it runs here on
-# the same photo, on Keras' numpy backend (each layer with its own seed: layers
+# the same photo, on Keras' jax backend (the dev extra's; the same as the gallery's
+# model.fit example, since the backend is chosen once per process) (each layer with
+# its own seed: layers
 # given the same seed draw the same numbers). Its draws are its own, so the
 # pictures differ draw by draw, not in kind.
 import os
 
-os.environ.setdefault("KERAS_BACKEND", "numpy")
+os.environ.setdefault("KERAS_BACKEND", "jax")
 try:
     import keras
 except ImportError:
