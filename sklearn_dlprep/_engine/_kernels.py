@@ -153,8 +153,16 @@ def warp_rows(X, src_rows, out, dst_rows, maps, *, order=1, fill_mode="nearest",
         out[dst_rows[rows]] = X[src_rows[rows]][:, ::step_y, ::step_x]
     whole = whole_pixel_rows(maps) & (codes < 0)
     if whole.any():
-        _copy_whole_pixels(X, src_rows[whole], out, dst_rows[whole], maps[whole],
-                           fill_mode, cval)
+        if backend == "auto" and X.dtype in _CV2_NATIVE and uses_opencv(
+                X.dtype, X.shape[1:], 0):
+            # At whole-pixel positions OpenCV's nearest neighbour reads exactly the
+            # pixel (or the border's value): an exact copy, three times cheaper
+            # than its bilinear warp and far cheaper than indexing in Python.
+            _warp_opencv(X, src_rows, out, dst_rows, maps, np.flatnonzero(whole), 0,
+                         fill_mode, cval)
+        else:
+            _copy_whole_pixels(X, src_rows[whole], out, dst_rows[whole],
+                               maps[whole], fill_mode, cval)
     todo = (codes < 0) & ~whole
     if backend == "auto" and uses_opencv(X.dtype, X.shape[1:], order):
         fast = np.flatnonzero(todo & ~far)
