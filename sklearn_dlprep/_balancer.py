@@ -13,6 +13,14 @@ from sklearn.base import clone
 from sklearn.utils import assert_all_finite
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
+from ._dask import (
+    augment_rows,
+    check_dask_fit_data,
+    compute,
+    draw_rows,
+    is_dask_array,
+    like_targets,
+)
 from .utils._containers import round_to_columns
 from .utils._docstring import substitute
 from .utils._memory import bytes_per_row, check_allocation
@@ -146,17 +154,48 @@ class BalancingResampler(BaseSampler):
         self._resolve(X, y)
         return self
 
+    def fit_resample(self, X, y, **params):
+        """Resample the dataset: every class brought to the count asked for.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame, sparse matrix, dask array} of shape \
+                (n_samples, n_features) or (n_samples, *sample_shape)
+            Samples. Sparse matrices only without an augmenter. A dask array
+            chunked along the rows gives a lazy dask array.
+        y : array-like of shape (n_samples,) or (n_samples, n_classes)
+            Class labels, or one-hot rows; a dask array is computed.
+        **params : dict
+            Passed on to imbalanced-learn's ``fit_resample``.
+
+        Returns
+        -------
+        X_resampled : {ndarray, DataFrame, sparse matrix, dask array}
+            The kept and the new rows, in the container of ``X``.
+        y_resampled : {ndarray, Series, list, dask array}
+            Their labels, in the container of ``y``.
+        """
+        y_given = y
+        if is_dask_array(y):
+            (y,) = compute(y)
+        X_res, y_res = super().fit_resample(X, y, **params)
+        return X_res, like_targets(y_res, y_given, X_res)
+
     def _check_X_y(self, X, y, accept_sparse=None):
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the "
                              "target y is None.")
+        if is_dask_array(y):  # labels are small: computed
+            (y,) = compute(y)
         # One-hot y stays one-hot: its rows follow their samples, so the result
         # needs no re-encoding (imbalanced-learn's label_binarize would give a
         # two-class one-hot y back as one column).
         y = np.asarray(y) if hasattr(y, "iloc") else y
         assert_all_finite(y, input_name="y")
         check_classification_targets(y)
-        if self.augmenter is None:
+        if is_dask_array(X):
+            X, y = check_dask_fit_data(self, X, y)
+        elif self.augmenter is None:
             # Rows are only copied, as RandomOverSampler does: any dtype, sparse
             # matrices, and DataFrames of mixed columns work.
             X = check_rows_to_copy(self, X, y)
@@ -188,13 +227,16 @@ class BalancingResampler(BaseSampler):
         # Checked before the index arrays are built: the output, its labels, the
         # index arrays, and the draws, maps and float copies of one block of rows.
         n_out = sum(n_target for _, n_target in counts.values())
-        n_created = sum(max(0, target - now) for now, target in counts.values())
-        per_row = bytes_per_row(X) + y[:1].nbytes + 3 * np.dtype(np.intp).itemsize
-        working = (0 if plan is None
-                   else plan.temporary_bytes(n_created, bytes_per_row(X)))
-        check_allocation(n_out * per_row + working,
-                         "the resampled data (and working memory)",
-                         "Ask for smaller class counts.")
+        on_dask = is_dask_array(X)
+        if not on_dask:
+            n_created = sum(max(0, target - now) for now, target in counts.values())
+            per_row = (bytes_per_row(X) + y[:1].nbytes
+                       + 3 * np.dtype(np.intp).itemsize)
+            working = (0 if plan is None
+                       else plan.temporary_bytes(n_created, bytes_per_row(X)))
+            check_allocation(n_out * per_row + working,
+                             "the resampled data (and working memory)",
+                             "Ask for smaller class counts.")
         kept, created = [], []
         for cls, (n_now, n_target) in counts.items():
             rows = np.flatnonzero(labels == cls)
@@ -211,12 +253,16 @@ class BalancingResampler(BaseSampler):
         sample_indices = np.empty(len(source), dtype=np.intp)
         sample_indices[position] = source
 
-        out = take_rows(X, sample_indices)
-        if plan is not None and len(created):
-            targets = position[len(kept):]
-            for rows, draws in plan.draw_blocks(len(created), rng):
-                plan.apply(X, created[rows], out, targets[rows], draws)
-            round_to_columns(out.reshape(len(out), -1), self._column_dtypes)
+        if on_dask:  # lazily, with the draws made in memory (see _dask)
+            draws = None if plan is None else draw_rows(plan, len(created), rng)
+            out = augment_rows(X, plan, draws, sample_indices, position[len(kept):])
+        else:
+            out = take_rows(X, sample_indices)
+            if plan is not None and len(created):
+                targets = position[len(kept):]
+                for rows, draws in plan.draw_blocks(len(created), rng):
+                    plan.apply(X, created[rows], out, targets[rows], draws)
+                round_to_columns(out.reshape(len(out), -1), self._column_dtypes)
         self.sample_indices_ = sample_indices
         return out, y[sample_indices]
 

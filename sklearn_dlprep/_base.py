@@ -16,6 +16,15 @@ import numpy as np
 from imblearn.base import BaseSampler
 from sklearn.utils.multiclass import type_of_target
 
+from ._dask import (
+    apply_params_dask,
+    augment_dask,
+    augment_rows,
+    check_dask_fit_data,
+    draw_rows,
+    is_dask_array,
+    like_targets,
+)
 from .utils._containers import ResampledContainer, like_input
 from .utils._memory import check_allocation
 from .utils._random import make_generator
@@ -58,26 +67,33 @@ class BaseAugmenter(BaseSampler):
 
         Parameters
         ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features) or \
-                (n_samples, *sample_shape)
-            Samples. Scipy sparse matrices are refused.
+        X : {array-like, DataFrame, dask array} of shape (n_samples, n_features) \
+                or (n_samples, *sample_shape)
+            Samples. Scipy sparse matrices are refused. A dask array must be
+            chunked along the rows only.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets: class labels or continuous values; they follow their rows.
+            A dask array is computed (targets are small).
 
         Returns
         -------
-        X_resampled : {ndarray, DataFrame, list}
+        X_resampled : {ndarray, DataFrame, list, dask array}
             ``n_samples * (n_copies + keep_original)`` samples, in the layout,
-            dtype and container of ``X``.
-        y_resampled : {ndarray, Series, DataFrame, list}
-            The targets of the returned rows, in the container of ``y``.
+            dtype and container of ``X``. A dask ``X`` gives a lazy dask array
+            (``sample_indices_`` is computed at once) equal, for an int
+            ``random_state``, to the in-memory result.
+        y_resampled : {ndarray, Series, DataFrame, list, dask array}
+            The targets of the returned rows, in the container of ``y`` (a dask
+            array chunked like ``X_resampled`` for a dask ``y``).
         """
         # imbalanced-learn's fit_resample would refuse a continuous or single-class
         # y, which augmentation preserves (API.md, Conformance): the containers
         # are wrapped here instead.
         container = ResampledContainer(X, y)
+        y_given = y
         X, y = self._validate_fit_data(X, y)
-        return container.wrap(*self._fit_resample(X, y))
+        X_res, y_res = container.wrap(*self._fit_resample(X, y))
+        return X_res, like_targets(y_res, y_given, X_res)
 
     def _fit_resample(self, X, y):
         plan = self.make_plan(X.shape, X.dtype)
@@ -87,6 +103,21 @@ class BaseAugmenter(BaseSampler):
         n_kept = n_samples if self.keep_original else 0
         n_augmented = n_samples * self.n_copies
         n_out = n_kept + n_augmented
+        if is_dask_array(X):
+            # The same draws as in memory, made up front (unless too many: see
+            # _dask), then the rows lazily.
+            source = np.concatenate([np.arange(n_kept),
+                                     np.tile(np.arange(n_samples), self.n_copies)])
+            draws = draw_rows(plan, n_augmented, rng)
+            position = (rng.permutation(n_out) if self.shuffle
+                        else np.arange(n_out))
+            sample_indices = np.empty(n_out, dtype=np.intp)
+            sample_indices[position] = source
+            out = augment_rows(X, plan, draws, sample_indices, position[n_kept:])
+            self.sample_indices_ = sample_indices
+            self.sampling_strategy_ = self._strategy_report(y)
+            return out, y[sample_indices]
+
         # Everything the call holds at once: the output, its labels, the
         # sample_indices_ (and the permutation when shuffling), and the draws,
         # maps and float copies of one block of rows.
@@ -171,9 +202,10 @@ class BaseAugmenter(BaseSampler):
 
         Parameters
         ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features) or \
-                (n_samples, *sample_shape)
-            Samples.
+        X : {array-like, DataFrame, dask array} of shape (n_samples, n_features) \
+                or (n_samples, *sample_shape)
+            Samples. A dask array (chunked along the rows only) gives a lazy dask
+            array.
         params : dict
             As returned by :meth:`sample_params`; a key that is absent or ``None``
             is not applied.
@@ -193,6 +225,8 @@ class BaseAugmenter(BaseSampler):
                [ 5.,  6.,  7.,  7.],
                [ 9., 10., 11., 11.]])
         """
+        if is_dask_array(X):
+            return apply_params_dask(self, X, params)
         X_val = validate_samples(None, X)
         plan = self.make_plan(X_val.shape, X_val.dtype)
         draws = self.check_draws(params, X_val.shape[0], plan)
@@ -205,16 +239,19 @@ class BaseAugmenter(BaseSampler):
 
         Parameters
         ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features) or \
-                (n_samples, *sample_shape)
-            Samples.
+        X : {array-like, DataFrame, dask array} of shape (n_samples, n_features) \
+                or (n_samples, *sample_shape)
+            Samples. A dask array must be chunked along the rows only.
         random_state : int, RandomState instance, Generator or None, default=None
             Seeds this draw; ``None`` uses the estimator's ``random_state``.
 
         Returns
         -------
-        X_augmented : {ndarray, DataFrame}
-            Same shape, dtype and container as ``X``.
+        X_augmented : {ndarray, DataFrame, dask array}
+            Same shape, dtype and container as ``X``. A dask ``X`` gives a lazy
+            dask array with its chunks, computed only when asked; with an int
+            ``random_state`` it equals the in-memory result, whatever the chunks
+            and the number of workers (see :ref:`dask`).
 
         Examples
         --------
@@ -230,6 +267,8 @@ class BaseAugmenter(BaseSampler):
         >>> bool(np.array_equal(out, augmenter.augment(images)))  # int seed
         True
         """
+        if is_dask_array(X):
+            return augment_dask(self, X, random_state)
         X_val = validate_samples(None, X)
         plan = self.make_plan(X_val.shape, X_val.dtype)
         if random_state is None:
@@ -396,6 +435,8 @@ class BaseAugmenter(BaseSampler):
                 f"{type(self).__name__} requires y to be passed, but the target y "
                 "is None."
             )
+        if is_dask_array(X) or is_dask_array(y):
+            return check_dask_fit_data(self, X, y)
         return validate_samples(self, X, y, reset=True)
 
     def _strategy_report(self, y):

@@ -15,7 +15,8 @@ import math
 
 import numpy as np
 
-from .utils._validation import check_finite_samples
+from .utils._random import make_generator
+from .utils._validation import check_finite_samples, validate_samples
 
 
 def is_dask_array(X):
@@ -135,3 +136,203 @@ def map_row_chunks(X, function, dtype):
 
     return X.map_blocks(apply, dtype=dtype,
                         meta=np.empty((0,) * X.ndim, dtype=dtype))
+
+
+# Augmentation ---------------------------------------------------------------------
+#
+# Draws are made on the client, for every row at once, from the generator an
+# in-memory call would use: the dask result then equals the in-memory one bit for
+# bit, whatever the chunks and the number of workers. They travel to the workers as
+# a structured dask array chunked like the rows, so each task receives only its own
+# rows' values. Beyond DRAWS_BUDGET bytes of draws (about 1.3 million rows for
+# ArrayAugmenter, 50 to 75 bytes a row), each chunk draws its own values instead,
+# from a generator seeded by the random_state and the chunk's first row: still the
+# same on every run and for any number of workers, but for the same chunks only,
+# and not equal to the in-memory result. The budget is a constant, not the memory
+# free at the time, so that the result never depends on the machine.
+
+DRAWS_BUDGET = 1 << 26  # bytes
+
+# Fields of the records beside the draws: whether a row is transformed, and the row
+# of X it is a copy of (for messages).
+_AUGMENTED, _SOURCE = "__augmented__", "__source__"
+
+
+class ChunkSeeds:
+    """Draws made chunk by chunk, each from a generator of its own.
+
+    The generator of the chunk whose first output row is ``row`` is seeded by
+    ``SeedSequence(entropy, spawn_key=(row,))``: independent streams, fixed by the
+    entropy and the chunks, not by where or in which order chunks are computed.
+    """
+
+    def __init__(self, entropy):
+        self.entropy = entropy
+
+    def generator(self, row):
+        return np.random.default_rng(np.random.SeedSequence(self.entropy,
+                                                            spawn_key=(row,)))
+
+
+def draw_rows(plan, n_rows, rng):
+    """``plan.draw(n_rows, rng)``, or :class:`ChunkSeeds` when the draws of
+    ``n_rows`` rows would exceed ``DRAWS_BUDGET`` bytes."""
+    sample = plan.draw(1, np.random.default_rng(0))  # the caller's rng untouched
+    per_row = sum(np.asarray(value).nbytes for value in sample.values()
+                  if value is not None)
+    if n_rows * per_row <= DRAWS_BUDGET:
+        return plan.draw(n_rows, rng)
+    return ChunkSeeds(int(rng.integers(2**63)))
+
+
+def augment_dask(augmenter, X, random_state):
+    """``augmenter.augment(X, random_state)`` for a dask ``X``: a lazy dask array."""
+    X = check_dask_samples(X)
+    plan = augmenter.make_plan(X.shape, X.dtype)
+    if random_state is None:
+        random_state = augmenter.random_state
+    draws = draw_rows(plan, X.shape[0], make_generator(random_state))
+    return augment_rows(X, plan, draws)
+
+
+def apply_params_dask(augmenter, X, params):
+    """``augmenter.apply_params(X, params)`` for a dask ``X``: a lazy dask array."""
+    X = check_dask_samples(X)
+    plan = augmenter.make_plan(X.shape, X.dtype)
+    return augment_rows(X, plan, augmenter.check_draws(params, X.shape[0], plan))
+
+
+def augment_rows(X, plan, draws, sample_indices=None, augmented_rows=None):
+    """The rows of a dask ``X``, augmented by ``plan``, lazily.
+
+    Without ``sample_indices``, every row of ``X`` is transformed, row ``i`` by
+    draw ``i``, and the result has ``X``'s chunks. With them, output row ``i`` is
+    ``X[sample_indices[i]]``, and output row ``augmented_rows[j]`` is transformed
+    by draw ``j`` (the others are copies). ``draws`` is a dict as ``plan.draw``
+    returns, or :class:`ChunkSeeds`. ``plan=None`` only gathers the rows.
+
+    Values are checked (NaN, infinity) chunk by chunk when the result is
+    computed; an error names the rows of ``X`` at fault.
+    """
+    import dask.array as da
+
+    if sample_indices is None:
+        source, n_out = X, X.shape[0]
+    else:
+        sample_indices = np.asarray(sample_indices, dtype=np.intp)
+        if plan is None:
+            return X[sample_indices]
+        # Checked before the gather, so that an error names the rows of X.
+        source = map_row_chunks(X, _unchanged, X.dtype)[sample_indices]
+        n_out = len(sample_indices)
+    records = _draw_records(draws, n_out, augmented_rows, sample_indices)
+    seeds = draws if isinstance(draws, ChunkSeeds) else None
+    none_keys = () if seeds else tuple(k for k, v in draws.items() if v is None)
+    arrays = [source]
+    if records is not None:
+        arrays.append(da.from_array(
+            records.reshape((n_out,) + (1,) * (X.ndim - 1)),
+            chunks=(source.chunks[0],) + ((1,),) * (X.ndim - 1)))
+    return da.map_blocks(
+        _augment_chunk, *arrays, plan=plan, seeds=seeds, none_keys=none_keys,
+        gathered=sample_indices is not None, dtype=X.dtype, token="augment",
+        meta=np.empty((0,) * X.ndim, dtype=X.dtype))
+
+
+def _unchanged(chunk):
+    return chunk
+
+
+def _draw_records(draws, n_out, augmented_rows, sample_indices):
+    """One record per output row: whether it is transformed, which row of ``X``
+    it copies and, when the draws were made up front, its values (zeros for rows
+    that are not transformed)."""
+    if isinstance(draws, ChunkSeeds):
+        fields = []
+    else:
+        fields = [(key, value.dtype, value.shape[1:]) for key, value in
+                  ((key, np.asarray(value)) for key, value in draws.items()
+                   if value is not None)]
+    if sample_indices is None and not fields:
+        return None
+    header = [(_AUGMENTED, bool)]
+    if sample_indices is not None:
+        header.append((_SOURCE, np.intp))
+    records = np.zeros(n_out, dtype=header + fields)
+    rows = slice(None) if augmented_rows is None else np.asarray(augmented_rows)
+    records[_AUGMENTED][rows] = True
+    if sample_indices is not None:
+        records[_SOURCE] = sample_indices
+    for key, _, _ in fields:
+        records[key][rows] = draws[key]
+    return records
+
+
+def _augment_chunk(chunk, records=None, *, plan, seeds, none_keys, gathered,
+                   block_info=None):
+    start = block_info[None]["array-location"][0][0] if block_info else 0
+    try:
+        if records is not None:
+            records = records.reshape(len(chunk))
+        if not gathered:  # a gathered chunk was checked before the gather
+            check_finite_samples(chunk)
+        if records is None:
+            rows = np.arange(len(chunk))
+        else:
+            rows = np.flatnonzero(records[_AUGMENTED])
+        if seeds is not None:
+            draws = plan.draw(len(rows), seeds.generator(start))
+        else:
+            draws = {key: records[key][rows] for key in records.dtype.names
+                     if key not in (_AUGMENTED, _SOURCE)}
+            draws.update(dict.fromkeys(none_keys))
+        # A chunk may be a view of the caller's array (dask.array.from_array):
+        # never written to.
+        out = np.empty_like(chunk) if len(rows) == len(chunk) else chunk.copy()
+        plan.apply(chunk, rows, out, rows, draws)
+        return out
+    except ValueError as exc:
+        stop = start + len(chunk) - 1
+        if not gathered:
+            where = f"In the chunk of rows {start} to {stop} of the dask array X"
+        else:
+            origin = np.unique(records[_SOURCE])
+            shown = ", ".join(map(str, origin[:5])) + (", ..." if len(origin) > 5
+                                                       else "")
+            where = (f"In rows {start} to {stop} of the resampled dask array "
+                     f"(copies of rows {shown} of X)")
+        raise ValueError(f"{where} (row numbers below count from the chunk's "
+                         f"first row): {exc}") from None
+
+
+def check_dask_fit_data(estimator, X, y):
+    """Validate a dask ``X`` (recording ``n_features_in_``) and its targets ``y``,
+    which are small and computed if they are a dask array: ``(X, y)``."""
+    from sklearn.utils import check_array
+
+    if is_dask_array(y):
+        (y,) = compute(y)
+    if not is_dask_array(X):
+        return validate_samples(estimator, X, y, reset=True)
+    X = check_dask_samples(X, estimator, reset=True)
+    y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
+    if y.ndim > 2:
+        raise ValueError(f"y must be 1-D or 2-D, got shape {y.shape}.")
+    if len(y) != X.shape[0]:
+        raise ValueError(
+            "Found input variables with inconsistent numbers of samples: "
+            f"[{X.shape[0]}, {len(y)}]."
+        )
+    return X, y
+
+
+def like_targets(y_resampled, y, X_resampled):
+    """Resampled targets as a dask array, chunked like the resampled ``X``'s rows,
+    when the targets given were one; as they are otherwise."""
+    if not is_dask_array(y):
+        return y_resampled
+    import dask.array as da
+
+    y_resampled = np.asarray(y_resampled)
+    rows = X_resampled.chunks[0] if is_dask_array(X_resampled) else "auto"
+    return da.from_array(y_resampled, chunks=(rows,) + y_resampled.shape[1:])
