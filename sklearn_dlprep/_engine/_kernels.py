@@ -338,6 +338,8 @@ def _warp_opencv(X, src_rows, out, dst_rows, maps, todo, order, fill_mode, cval,
         result = result.reshape(height, width, channels)
         if exponent:
             out[d] = _scale_back(result.astype(np.float64), exponent)
+        elif result.dtype == out.dtype:  # a warp of finite values stays in range
+            out[d] = result
         else:
             out[d] = cast_like(result, out.dtype)
 
