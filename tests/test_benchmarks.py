@@ -93,3 +93,34 @@ def test_smoke_prints_the_table(smoke_run):
             assert len(row) == 1, (case, name)
     assert "## Targets" in stdout
     assert "## Scaling of augment from n_jobs=1 to n_jobs=2" in stdout
+
+
+BENCH_DASK = BENCH.parent / "bench_dask.py"
+
+
+def test_dask_benchmark_quick_run_measures_every_setup(tmp_path):
+    """``bench_dask.py --quick`` runs on real clusters of 1 and 2 workers and
+    reports a positive, finite throughput for every workload and setup, and the
+    1 -> 2 worker scaling (never a faked number)."""
+    pytest.importorskip("distributed")
+    out = tmp_path / "dask.json"
+    env = dict(os.environ)
+    # The workers and the script import the package of this checkout.
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(BENCH.parents[1])] + [p for p in [env.get("PYTHONPATH")] if p])
+    proc = subprocess.run([sys.executable, str(BENCH_DASK), "--quick", "--json",
+                           str(out)], capture_output=True, text=True, timeout=600,
+                          cwd=BENCH.parents[1], env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(out.read_text())
+    assert report["quick"] is True and report["n_images"] == 4000
+    assert set(report["results"]) == {"in memory (numpy)", "1 worker", "2 workers"}
+    for setup, workloads in report["results"].items():
+        assert set(workloads) == {"augment", "augment + standardise"}, setup
+        for name, res in workloads.items():
+            assert math.isfinite(res["images_per_s"]) and res["images_per_s"] > 0, (
+                setup, name)
+    for name, scaling in report["scaling"].items():
+        assert math.isfinite(scaling["median"]) and scaling["median"] > 0, name
+    assert "| augment | 2 workers |" in proc.stdout
+    assert "Scaling 1 -> 2 workers, augment:" in proc.stdout
