@@ -1,29 +1,24 @@
-"""Outputs that an int ``random_state`` pins stay bit-identical across refactors.
+"""Outputs that an int ``random_state`` pins stay the same across refactors.
 
-The SHA-256 of each case's output was recorded before the engine refactor (issue 10)
-in ``fixtures/engine_fixtures.json``. Regenerate it (``python
-tests/test_engine_fixtures.py``) only when a change of output is intended, and say
-why in the commit message.
+The output of each case was recorded before the engine refactor (issue 10), with
+the OpenCV release named in the file, in ``fixtures/engine_fixtures.npz``. With
+that release the outputs must be bit-identical. Another OpenCV release rounds its
+float32 interpolation differently (5.1 against 5.0: up to 2e-6 on values in
+[0, 1], and one uint8 value in 34,560 of a case whose brightness step rounds it),
+so there the outputs must agree to that rounding: any change of the random stream,
+of a parameter or of a formula moves values by far more. Regenerate the file
+(``python tests/test_engine_fixtures.py``) only when a change of output is
+intended, and say why in the commit message.
 """
 
-import hashlib
-import json
 import sys
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
 from sklearn_dlprep import ArrayAugmenter, BalancingResampler
-
-
-def _digest(*arrays):
-    h = hashlib.sha256()
-    for a in arrays:
-        a = np.ascontiguousarray(a)
-        h.update(str(a.dtype).encode() + str(a.shape).encode())
-        h.update(a.tobytes())
-    return h.hexdigest()
 
 
 def cases():
@@ -72,28 +67,45 @@ def cases():
             rgb8, y, batch_size=5, balance=True, random_state=7) for a in batch)
 
 
-def compute():
-    out = {}
-    for name, make in cases():
-        result = make()
-        arrays = result if isinstance(result, tuple) else (result,)
-        out[name] = _digest(*arrays)
-    return out
+def _arrays(name):
+    result = dict(cases())[name]()
+    return result if isinstance(result, tuple) else (result,)
 
 
-FIXTURES = Path(__file__).with_name("fixtures") / "engine_fixtures.json"
+FIXTURES = Path(__file__).with_name("fixtures") / "engine_fixtures.npz"
 
 
-@pytest.mark.parametrize("name", sorted(json.loads(FIXTURES.read_text())))
-def test_output_is_bit_identical_to_the_recorded_one(name):
-    """The output of a seeded call hashes to what was recorded before the refactor."""
-    make = dict(cases())[name]
-    result = make()
-    arrays = result if isinstance(result, tuple) else (result,)
-    assert _digest(*arrays) == json.loads(FIXTURES.read_text())[name]
+@pytest.fixture(scope="module")
+def recorded():
+    with np.load(FIXTURES) as data:
+        return {key: data[key] for key in data.files}
+
+
+@pytest.mark.parametrize("name", [name for name, _ in cases()])
+def test_output_matches_the_recorded_one(name, recorded):
+    """A seeded call gives what was recorded before the refactor: bit for bit with
+    the OpenCV release it was recorded with, up to OpenCV's rounding otherwise."""
+    arrays = _arrays(name)
+    n_recorded = sum(key.startswith(name + "/") for key in recorded)
+    assert len(arrays) == n_recorded
+    expected = [recorded[f"{name}/{i}"] for i in range(n_recorded)]
+    exact = cv2.__version__ == str(recorded["opencv_version"])
+    for got, want in zip(arrays, expected):
+        got = np.asarray(got)
+        assert got.dtype == want.dtype and got.shape == want.shape
+        if exact or want.dtype.kind not in "fiu":
+            np.testing.assert_array_equal(got, want)
+        elif want.dtype.kind == "f":
+            np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+        else:
+            diff = np.abs(got.astype(np.int64) - want.astype(np.int64))
+            assert diff.max() <= 1 and np.count_nonzero(diff) <= max(1, diff.size // 1000)
 
 
 if __name__ == "__main__":
-    path = FIXTURES
-    path.write_text(json.dumps(compute(), indent=1, sort_keys=True) + "\n")
-    print(f"wrote {path}", file=sys.stderr)
+    out = {"opencv_version": np.array(cv2.__version__)}
+    for name, _ in cases():
+        for i, array in enumerate(_arrays(name)):
+            out[f"{name}/{i}"] = np.asarray(array)
+    np.savez_compressed(FIXTURES, **out)
+    print(f"wrote {FIXTURES} (OpenCV {cv2.__version__})", file=sys.stderr)

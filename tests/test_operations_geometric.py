@@ -68,8 +68,14 @@ def test_any_channel_count_is_warped_channel_by_channel(name, dtype):
         assert np.any(out != X)
         grey = Compose([("op", OPERATIONS[name]())])
         for c in (0, channels - 1):
-            np.testing.assert_array_equal(grey.apply_params(X[..., c], params),
-                                          out[..., c])
+            expected = grey.apply_params(X[..., c], params)
+            if np.dtype(dtype).kind == "f":
+                # OpenCV 5.1's multi-channel float32 perspective warp rounds the
+                # last bit unlike its one-channel warp.
+                np.testing.assert_allclose(out[..., c], expected, rtol=1e-6,
+                                           atol=1e-7)
+            else:
+                np.testing.assert_array_equal(out[..., c], expected)
 
 
 @pytest.mark.parametrize("name", sorted(OPERATIONS))
