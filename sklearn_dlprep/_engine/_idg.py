@@ -104,6 +104,13 @@ class KerasIntensity:
             "noise_seed": noise_seed if self.noise_std else None,
         }
 
+    @property
+    def inert(self):
+        """Whether no draw ever changes a sample (the values are still drawn: they
+        are part of the random stream)."""
+        return (not self.channel_shift and self.brightness is None
+                and not self.noise_std)
+
     def acts_on(self, draws):
         """Whether the draw changes any intensity (else the pass is skipped)."""
         return (draws.get("channel_shift_intensity") is not None

@@ -181,9 +181,17 @@ def _overflowed(out, rows):
     """Which of ``out[rows]`` hold a non-finite value. OpenCV interpolates float32
     as ``v0 + (v1 - v0) * t``, which overflows where neighbours differ by more than
     float32's largest value (magnitudes beyond 1.7e38): those samples are warped
-    again in float64. One reduction over the rows finds out whether any did."""
+    again in float64. One reduction over the rows finds out whether any did: a sum
+    of squares (one BLAS pass) is finite when every value is; when it overflows
+    (values beyond 1.8e19) the rows are checked one by one."""
     written = out[_as_slice(rows)]
-    if np.isfinite(written.max()) and np.isfinite(written.min()):
+    with np.errstate(over="ignore", invalid="ignore"):
+        if written.flags.c_contiguous:
+            flat = written.reshape(-1)
+            finite = np.isfinite(np.dot(flat, flat))
+        else:
+            finite = np.isfinite(written.max()) and np.isfinite(written.min())
+    if finite:
         return np.zeros(len(rows), dtype=bool)
     return ~np.isfinite(written.reshape(len(rows), -1)).all(axis=1)
 

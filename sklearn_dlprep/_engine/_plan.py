@@ -54,6 +54,9 @@ from ._kernels import call_with_opencv_pool_off, cast_like, warp_rows
 # Work on about this many bytes of output at a time: fits in cache, bounds the
 # temporary float copy that pointwise operations on integer images need.
 CHUNK_BYTES = 1 << 21
+# A plan of warps only holds no floating-point copy of a chunk: larger chunks cost
+# less per-chunk overhead (measured: 2-3 % faster at 4 MB than at 2 MB).
+WARP_CHUNK_BYTES = 1 << 22
 # Draws are made, and maps computed, for this many samples at a time. Part of the
 # definition of the random stream: changing it changes seeded outputs of more
 # samples than this.
@@ -159,12 +162,20 @@ class Plan:
         if n_rows <= 0:
             return 0
         values = max(1, self._layout.n_features)
-        chunk_rows = max(1, CHUNK_BYTES // max(1, sample_nbytes))
+        chunk_rows = max(1, self._chunk_bytes() // max(1, sample_nbytes))
         threads = max(1, min(effective_n_jobs(self._n_jobs), n_rows))
         per_thread = (min(chunk_rows, n_rows) * values * 8  # the pointwise copy
                       + 4 * values * 8)  # a warp's float copies of one sample
         return (min(n_rows, DRAW_BLOCK) * BLOCK_BYTES_PER_SAMPLE
                 + threads * per_thread)
+
+    def _chunk_bytes(self):
+        """Bytes of samples per chunk: larger when only warps run (operations
+        whose ``inert`` attribute is true draw values but never act)."""
+        if all(kind == "geometric" or all(getattr(op, "inert", False) for op in ops)
+               for kind, ops, _ in self._stages):
+            return WARP_CHUNK_BYTES
+        return CHUNK_BYTES
 
     def _draw_block(self, n_samples, rng):
         draws = {}
@@ -199,7 +210,7 @@ class Plan:
         Xc = to_canonical(X, self._layout)
         outc = to_canonical(out, self._layout)
 
-        chunk = max(1, CHUNK_BYTES // max(1, Xc[:1].nbytes))
+        chunk = max(1, self._chunk_bytes() // max(1, Xc[:1].nbytes))
         n_jobs = effective_n_jobs(self._n_jobs)
         block_rows = min(n_rows, DRAW_BLOCK)
         if n_jobs > 1:  # enough chunks to keep every thread busy
