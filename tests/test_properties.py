@@ -412,8 +412,16 @@ def test_channels_are_warped_independently(X, seed, order, fill_mode):
     together = aug.apply_params(X, draw)
     for channel in range(X.shape[-1]):
         alone = aug.apply_params(np.ascontiguousarray(X[..., channel]), draw)
-        np.testing.assert_array_equal(together[..., channel], alone,
-                                      err_msg=f"channel {channel} of {X.shape[-1]}")
+        message = f"channel {channel} of {X.shape[-1]}"
+        if X.dtype == np.float32:
+            # OpenCV 5.1's multi-channel float32 kernels may round the last bit
+            # unlike its one-channel kernels; any other kernel is far off.
+            scale = float(np.max(np.abs(X), initial=1.0))
+            np.testing.assert_allclose(together[..., channel], alone, rtol=1e-5,
+                                       atol=1e-6 * scale, err_msg=message)
+        else:
+            np.testing.assert_array_equal(together[..., channel], alone,
+                                          err_msg=message)
 
 
 @FUZZ
