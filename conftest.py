@@ -25,3 +25,16 @@ def _one_blas_thread():
         return
     with threadpool_limits(limits=1):
         yield
+
+
+# Test modules that import Keras when imported (their cases are built from Keras'
+# layers): every test in them is marked slow, and the quick loop (-m "not slow")
+# does not even import them, which alone would take seconds.
+_MODULES_IMPORTING_KERAS = {"test_operations_keras_parity.py"}
+
+
+def pytest_ignore_collect(collection_path, config):
+    if (collection_path.name in _MODULES_IMPORTING_KERAS
+            and config.getoption("markexpr", "") == "not slow"):
+        return True
+    return None

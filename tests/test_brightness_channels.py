@@ -59,6 +59,7 @@ def test_brightness_channels_is_validated():
         ArrayAugmenter(brightness_range=(0.5, 1), brightness_channels="rgb").augment(X)
 
 
+@pytest.mark.slow  # imports Keras
 def test_rgba_brightness_equals_keras():
     """On an RGBA image spanning 0..255 (Keras rescales others), the default equals
     Keras' ImageDataGenerator.apply_transform within PIL's 8-bit rounding."""

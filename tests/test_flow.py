@@ -323,6 +323,7 @@ def test_a_pickled_flow_continues_with_the_same_batches():
     _same([copy[i] for i in range(3)], [flow[i] for i in range(3)])
 
 
+@pytest.mark.slow  # imports Keras
 def test_flow_is_a_keras_pydataset_once_keras_is_imported():
     """With Keras imported, a flow is a keras.utils.PyDataset with len() batches,
     and it pickles as one."""

@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+pytestmark = pytest.mark.slow  # Keras' import alone takes seconds
+
 os.environ.setdefault("KERAS_BACKEND", "numpy")
 keras = pytest.importorskip("keras")
 

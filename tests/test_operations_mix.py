@@ -189,6 +189,7 @@ def test_mixing_is_refused_outside_flows(mix):
 # Parity with Keras 3's layers, given the same draws -------------------------------
 
 
+@pytest.mark.slow  # imports Keras
 def test_mixup_equals_keras_given_the_same_draws():
     """MixUp's samples and labels equal keras.layers.MixUp's for the same
     permutation and weights (float32 images)."""
@@ -207,6 +208,7 @@ def test_mixup_equals_keras_given_the_same_draws():
     np.testing.assert_allclose(got_y, expected_y, rtol=1e-6, atol=1e-7)
 
 
+@pytest.mark.slow  # imports Keras
 @pytest.mark.parametrize("whole_pixels", [True, False])
 def test_cutmix_equals_keras_given_the_same_box(whole_pixels):
     """CutMix pastes exactly Keras' pixels for the same box and permutation;

@@ -14,6 +14,9 @@ from sklearn.base import clone
 import sklearn_dlprep
 from sklearn_dlprep import ArrayAugmenter, BalancingResampler
 
+# About 20 s in all: run by CI, left out of the quick loop (-m "not slow").
+pytestmark = pytest.mark.slow
+
 DTYPES = [np.uint8, np.float32, np.float64, np.int16, np.uint16]
 SETTINGS = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
