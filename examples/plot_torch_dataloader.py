@@ -48,7 +48,8 @@ augmenter = ArrayAugmenter(rotation_range=10, width_shift_range=0.1,
 # With row numbers as labels, the batches tell which rows an epoch holds: each
 # row once, in ``len(flow)`` batches, whatever the number of workers. The flow is
 # made after ``import torch`` (before it, it would not be an IterableDataset).
-torch.manual_seed(0)  # with random_state, reproduces the workers' draws
+# ``random_state`` alone reproduces the workers' draws; torch needs no seed for
+# them.
 rows = augmenter.flow(X_train, np.arange(len(X_train)), batch_size=32,
                       random_state=0)
 loader = DataLoader(rows, batch_size=None, num_workers=2)
@@ -65,6 +66,7 @@ for epoch in range(2):
 batches = augmenter.flow(X_train, y_train, batch_size=32, random_state=0)
 loader = DataLoader(batches, batch_size=None, num_workers=2)
 
+torch.manual_seed(0)  # the model's initial weights (the flow needs no torch seed)
 model = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
                       nn.Flatten(), nn.Linear(16 * 4 * 4, 10))
 optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)

@@ -324,9 +324,9 @@ class BaseAugmenter(BaseSampler):
         random_state : int, RandomState instance, Generator or None, default=None
             Seeds the epochs; ``None`` uses the estimator's ``random_state``. With
             an int, epoch ``k`` is the same from one run to the next, and every
-            epoch differs from the others. In torch DataLoader workers, each
-            epoch also depends on the seed torch draws for its workers (seed
-            torch too, e.g. ``torch.manual_seed(0)``, to reproduce a run).
+            epoch differs from the others, also in torch DataLoader workers,
+            whatever their number and whatever seeds torch gives them (no need
+            to seed torch for the flow's draws).
         sample_weight : array-like of shape (n_samples,), default=None
             Weights that follow their rows: batches become ``(X_batch, y_batch,
             w_batch)``, as Keras reads them. Needs ``y``.

@@ -21,17 +21,21 @@ Every batch is a pure function of the flow's seed, an *epoch key* and the batch
 index: the rows of epoch ``k`` come from one random order drawn from the key, and
 batch ``i``'s augmentation (and mixing) from a generator spawned from the key and
 ``i``. So batches can be made in any order, on any thread or process, and the
-same key gives the same bytes. In a DataLoader worker, the key also holds the seed
-torch draws for its workers at every epoch (``get_worker_info().seed - id``),
-because a worker re-created for each epoch (``persistent_workers=False``) starts
-from a copy of the flow that never saw the earlier epochs.
+same key gives the same bytes. DataLoader workers number their epochs with
+counters in memory shared with the process that made the flow, because a worker
+re-created for each epoch (``persistent_workers=False``) starts from a copy of
+the flow that never saw the earlier epochs; torch's own seeds play no part, so
+``random_state`` alone reproduces a run.
 """
 
 # Authors: sklearn-dlprep developers
 # License: BSD-3-Clause
 
 import atexit
+import ctypes
 import importlib
+import multiprocessing
+import multiprocessing.context
 import numbers
 import operator
 import queue
@@ -51,9 +55,12 @@ from .utils._random import make_generator
 from .utils._sampling import balanced_table, class_labels
 from .utils._validation import validate_samples
 
-# Spawn keys: an epoch key is (_IN_PROCESS, epoch) or (_IN_TORCH_WORKER, epoch,
-# torch's seed); the order of an epoch and each batch get their own child.
+# Spawn keys: an epoch key is (_IN_PROCESS, epoch) or (_IN_TORCH_WORKER, epoch);
+# the order of an epoch and each batch get their own child.
 _IN_PROCESS, _IN_TORCH_WORKER = 0, 1
+# DataLoader workers count their epochs in shared memory, one counter for each
+# (num_workers, worker id): 2,080 counters of 8 bytes for up to 64 workers.
+_MAX_TORCH_WORKERS = 64
 _ORDER, _BATCH = 0, 1
 # How long a prefetch thread waits on a full queue before checking for a stop.
 _POLL_SECONDS = 0.05
@@ -186,6 +193,10 @@ class ArrayFlow:
             n_classes=None if classes is None and soft_labels is None else (
                 len(classes) if classes is not None else soft_labels.shape[1]))
         self._epochs = _EpochCounter()
+        # Made here, in the process that hands the flow to DataLoader workers: the
+        # workers inherit it when torch starts them (fork) or receive it then
+        # (spawn, forkserver); nothing of the flow is called in between.
+        self._worker_epochs = _WorkerEpochs() if self._torch_iterable else None
         self._stream = None
         # keras.utils.PyDataset's options, read by model.fit when the flow is one:
         # batches are made on the calling thread (prefetch applies to iteration).
@@ -226,13 +237,7 @@ class ArrayFlow:
                 f"Batch {index} is out of range: an epoch has {n_batches} batches."
             )
         if not self._torch_iterable and _torch_worker_info() is not None:
-            raise RuntimeError(
-                "A torch DataLoader worker is reading this flow by index: the flow "
-                "was made before torch was imported, so it is not a torch "
-                "IterableDataset and its workers cannot tell one epoch from the "
-                "next. Make the flow after `import torch` (then each worker "
-                "iterates its own share of every epoch)."
-            )
+            raise RuntimeError(_MADE_BEFORE_TORCH)
         key = (_IN_PROCESS, self._epochs.current)
         return self._source.batch(key, index % n_batches)
 
@@ -247,17 +252,21 @@ class ArrayFlow:
 
     def __iter__(self):
         """One epoch of batches (its share only, in a torch DataLoader worker)."""
-        epoch = self._epochs.claim()
         n_batches = self._source.n_batches
         info = _torch_worker_info()
         if info is None:
-            key, indices = (_IN_PROCESS, epoch), range(n_batches)
+            key = (_IN_PROCESS, self._epochs.claim())
+            indices = range(n_batches)
         else:
-            # Torch draws a new seed for its workers at every epoch; it tells the
-            # epochs apart when each one starts from a fresh copy of the flow.
-            base_seed = (int(info.seed) - int(info.id)) % 2**64
-            key = (_IN_TORCH_WORKER, epoch, base_seed)
-            indices = range(int(info.id), n_batches, int(info.num_workers))
+            if self._worker_epochs is None:
+                raise RuntimeError(_MADE_BEFORE_TORCH)
+            # Every worker iterates its copy of the flow once per epoch, and the
+            # next epoch starts only when all have finished theirs: the workers'
+            # shared counters agree on the epoch, whatever torch's seeds are.
+            worker_id, num_workers = int(info.id), int(info.num_workers)
+            epoch = self._worker_epochs.claim(worker_id, num_workers)
+            key = (_IN_TORCH_WORKER, epoch)
+            indices = range(worker_id, n_batches, num_workers)
         return _epoch_batches(self._source, key, indices, self.prefetch)
 
     def __next__(self):
@@ -276,6 +285,14 @@ class ArrayFlow:
     def __repr__(self):
         return (f"ArrayFlow(batches={len(self)}, batch_size={self.batch_size}, "
                 f"epoch={self._epochs.current})")
+
+
+_MADE_BEFORE_TORCH = (
+    "A torch DataLoader worker is reading this flow: the flow was made before "
+    "torch was imported, so it is not a torch IterableDataset and its workers "
+    "cannot tell one epoch from the next. Make the flow after `import torch` "
+    "(then each worker iterates its own share of every epoch)."
+)
 
 
 def _check_sample_weight(sample_weight, y, n_samples):
@@ -366,6 +383,60 @@ class _EpochCounter:
     def __setstate__(self, state):
         self._value = state["_value"]
         self._lock = threading.Lock()
+
+
+class _WorkerEpochs:
+    """Epoch numbers of torch DataLoader workers, in memory shared with them.
+
+    Worker ``w`` of ``k`` counts the epochs it has iterated in a counter of its
+    own, for ``(k, w)``: torch starts every worker's iterator for the next epoch
+    only once the current epoch is over, whether it keeps its workers
+    (``persistent_workers=True``) or starts new ones from a copy of the flow, so
+    the ``k`` workers of an epoch read the same number. Only that worker writes
+    its counter, so no lock between processes is needed (none that would tie the
+    flow to one multiprocessing start method either); a lock guards the threads
+    of one process. A ``DataLoader`` with another ``num_workers`` numbers its
+    epochs from the first again, with the same draws.
+
+    Pickled for a process that multiprocessing starts (spawn, forkserver), the
+    memory stays shared; pickled otherwise (to a file, ``copy.deepcopy``), the
+    counts are copied into new memory.
+    """
+
+    _n_counters = _MAX_TORCH_WORKERS * (_MAX_TORCH_WORKERS + 1) // 2
+
+    def __init__(self, counts=None):
+        self._counts = multiprocessing.RawArray(ctypes.c_int64, self._n_counters)
+        for counter, count in (counts or {}).items():
+            self._counts[counter] = count
+        self._lock = threading.Lock()
+
+    def claim(self, worker_id, num_workers):
+        """The epoch worker ``worker_id`` of ``num_workers`` starts now."""
+        if num_workers > _MAX_TORCH_WORKERS:
+            raise RuntimeError(
+                f"A flow feeds DataLoaders of at most {_MAX_TORCH_WORKERS} workers; "
+                f"this one has num_workers={num_workers}."
+            )
+        counter = num_workers * (num_workers - 1) // 2 + worker_id
+        with self._lock:
+            epoch = self._counts[counter]
+            self._counts[counter] = epoch + 1
+        return epoch
+
+    def __reduce__(self):
+        if multiprocessing.context.get_spawning_popen() is not None:
+            return _shared_worker_epochs, (self._counts,)
+        counts = {i: count for i, count in enumerate(self._counts) if count}
+        return _WorkerEpochs, (counts,)
+
+
+def _shared_worker_epochs(counts):
+    """Unpickle, in a process multiprocessing started, the counters it shares."""
+    epochs = _WorkerEpochs.__new__(_WorkerEpochs)
+    epochs._counts = counts
+    epochs._lock = threading.Lock()
+    return epochs
 
 
 class _BatchSource:
@@ -616,6 +687,8 @@ def _rebuild_flow(names, state):
     cls = _flow_class(tuple(bases))
     flow = cls.__new__(cls)
     flow.__dict__.update(state)
+    if "_worker_epochs" not in state:  # pickled by a version without it
+        flow._worker_epochs = _WorkerEpochs() if cls._torch_iterable else None
     return flow
 
 

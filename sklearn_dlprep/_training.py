@@ -16,6 +16,7 @@ from sklearn.base import (
     RegressorMixin,
     clone,
 )
+from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import train_test_split
 from sklearn.utils import gen_batches, get_tags
 from sklearn.utils.metaestimators import available_if
@@ -754,7 +755,17 @@ class _BaseTestTimeAugmentation(MetaEstimatorMixin, BaseEstimator):
         _augmenter_kind(self.augmenter, balancer_refused="it creates training "
                         "rows and has no views of a sample to offer.")
         if self.prefit:
-            check_is_fitted(self.estimator)
+            try:
+                check_is_fitted(self.estimator)
+            except NotFittedError as exc:
+                raise NotFittedError(
+                    f"prefit=True needs a fitted estimator, but "
+                    f"{type(self.estimator).__name__} is not fitted. A search or "
+                    "cross-validation (GridSearchCV, cross_validate) clones its "
+                    "estimator, and cloning unfits the one wrapped here: wrap the "
+                    "fitted estimator as sklearn.frozen.FrozenEstimator(fitted), "
+                    "which cloning keeps fitted and fit leaves as it is."
+                ) from exc
             X = validate_samples(self, X, reset=True)
             expected = getattr(self.estimator, "n_features_in_", None)
             if expected is not None and expected != self.n_features_in_:
@@ -843,7 +854,11 @@ _TTA_DOC = """
     ----------
     estimator : {est_kind}
         Fitted on ``X`` and ``y`` by ``fit`` (a clone), or, with ``prefit=True``,
-        already fitted (a copy is kept).
+        already fitted (a copy is kept). Under a search or cross-validation,
+        which clone this meta-estimator and so unfit the estimator it wraps, pass
+        a fitted estimator as ``sklearn.frozen.FrozenEstimator(fitted)``: cloning
+        keeps it fitted and ``fit`` never refits it (with ``prefit`` True or
+        False).
 
     augmenter : ArrayAugmenter or Compose
         Makes the views with ``augment`` (its ``n_copies``, ``keep_original`` and
@@ -857,7 +872,9 @@ _TTA_DOC = """
 
     prefit : bool, default=False
         Whether ``estimator`` is already fitted: ``fit`` then only checks ``X``
-        and keeps a copy of it.
+        and keeps a copy of it. A clone of this meta-estimator (as
+        ``GridSearchCV`` makes) holds an unfitted clone of the estimator, which
+        ``fit`` refuses, unless the estimator is a ``FrozenEstimator``.
 
     random_state : int, RandomState instance, Generator or None, default=None
         Seeds the views. With an int, the views of a sample depend only on the

@@ -5,11 +5,14 @@ transcribes, from PyTorch's own ``dataloader.py`` and ``_utils/worker.py``, what
 dataset sees of ``DataLoader(dataset, batch_size=None, num_workers=k)``: the choice
 between map-style and iterable datasets, worker processes forked for every epoch
 (or kept, with ``persistent_workers=True``), ``get_worker_info()`` with a seed drawn
-anew for every epoch, indices sent round robin and results returned in order. The
+anew for every epoch from a generator left unseeded, as torch's is until
+``torch.manual_seed``, indices sent round robin and results returned in order. The
 fixture puts it in ``sys.modules`` as ``torch``, as an ``import torch`` would, so
 that the flow sees torch imported; nothing here imports the real torch.
 """
 
+import copy
+import pickle
 import sys
 
 import numpy as np
@@ -78,7 +81,6 @@ def test_two_workers_yield_every_row_once_per_epoch(torch_data, persistent_worke
 def test_epochs_differ_with_workers(torch_data, persistent_workers):
     """Epoch 2 has new draws (and a new order), also when every epoch starts new
     workers from a copy of the flow (persistent_workers=False)."""
-    torch_standin.manual_seed(0)
     for shuffle in (False, True):
         loader = torch_data.DataLoader(_flow(shuffle=shuffle), batch_size=None,
                                        num_workers=2,
@@ -92,20 +94,108 @@ def test_epochs_differ_with_workers(torch_data, persistent_workers):
                 assert not np.array_equal(X1, X2)
 
 
-@pytest.mark.parametrize("persistent_workers", [False, True])
-def test_int_random_state_and_torch_seed_reproduce_a_run(torch_data,
-                                                         persistent_workers):
-    """The same random_state and torch seed give the same epochs, byte for byte."""
-    runs = []
-    for _ in range(2):
-        torch_standin.manual_seed(0)
-        loader = torch_data.DataLoader(_flow(), batch_size=None, num_workers=2,
-                                       persistent_workers=persistent_workers)
-        runs.append(_epochs(loader, 2))
-    for epoch_a, epoch_b in zip(*runs):
+def _assert_same_epochs(run_a, run_b):
+    assert len(run_a) == len(run_b)
+    for epoch_a, epoch_b in zip(run_a, run_b):
+        assert len(epoch_a) == len(epoch_b)
         for (Xa, ya), (Xb, yb) in zip(epoch_a, epoch_b):
             np.testing.assert_array_equal(Xa, Xb)
             np.testing.assert_array_equal(ya, yb)
+
+
+@pytest.mark.parametrize("persistent_workers", [False, True])
+def test_int_random_state_alone_reproduces_a_run(torch_data, persistent_workers):
+    """The same int random_state gives the same epochs, byte for byte, whatever
+    seeds torch draws for its workers: a generator left unseeded, or seeded
+    differently from one run to the other."""
+    runs = []
+    for torch_seed in (None, 1, 2):
+        generator = torch_standin.Generator()
+        if torch_seed is not None:
+            generator.manual_seed(torch_seed)
+        loader = torch_data.DataLoader(_flow(), batch_size=None, num_workers=2,
+                                       persistent_workers=persistent_workers,
+                                       generator=generator)
+        runs.append(_epochs(loader, 3))
+    for run in runs:
+        for epoch in run:
+            ids = np.concatenate([y for _, y in epoch])
+            np.testing.assert_array_equal(np.sort(ids), np.arange(N_ROWS))
+        first, second, _ = run
+        assert not any(np.array_equal(X1, X2)
+                       for (X1, _), (X2, _) in zip(first, second))
+    _assert_same_epochs(runs[0], runs[1])
+    _assert_same_epochs(runs[0], runs[2])
+
+
+def test_the_epochs_do_not_depend_on_the_number_of_workers(torch_data):
+    """1, 2 or 3 workers give the same batches, in the same order: worker w of k
+    makes batches w, w + k, ... of the same epoch, and the loader interleaves
+    them back."""
+    runs = [_epochs(torch_data.DataLoader(_flow(), batch_size=None,
+                                          num_workers=num_workers), 2)
+            for num_workers in (1, 2, 3)]
+    _assert_same_epochs(runs[0], runs[1])
+    _assert_same_epochs(runs[0], runs[2])
+
+
+def test_loaders_with_other_worker_counts_on_one_flow(torch_data):
+    """A flow fed to a loader of 2 workers, then to one of 3, then to the first
+    again: every epoch has every row once, and the first loader goes on with new
+    draws."""
+    flow = _flow()
+    two = torch_data.DataLoader(flow, batch_size=None, num_workers=2)
+    three = torch_data.DataLoader(flow, batch_size=None, num_workers=3)
+    epochs = _epochs(two, 1) + _epochs(three, 1) + _epochs(two, 1)
+    for epoch in epochs:
+        ids = np.concatenate([y for _, y in epoch])
+        np.testing.assert_array_equal(np.sort(ids), np.arange(N_ROWS))
+    assert not any(np.array_equal(X1, X3)
+                   for (X1, _), (X3, _) in zip(epochs[0], epochs[2]))
+
+
+def test_workers_and_the_main_process_count_epochs_apart(torch_data):
+    """Epochs iterated in the main process do not shift the workers' epochs (nor
+    the reverse), and neither repeats the other's draws."""
+    fresh = _epochs(torch_data.DataLoader(_flow(), batch_size=None,
+                                          num_workers=2), 2)
+    flow = _flow()
+    in_process = list(flow)
+    loader = torch_data.DataLoader(flow, batch_size=None, num_workers=2)
+    _assert_same_epochs(_epochs(loader, 2), fresh)
+    assert not any(np.array_equal(X1, X2)
+                   for (X1, _), (X2, _) in zip(in_process, fresh[0]))
+    twin = _flow()
+    list(twin)
+    _assert_same_epochs([list(flow)], [list(twin)])
+
+
+@pytest.mark.slow  # 4 processes that import numpy and the package anew
+def test_spawned_workers_share_the_epochs(torch_data):
+    """Workers spawned rather than forked (macOS, Windows) receive the flow
+    pickled and still count epochs with the main process's memory: new draws
+    at every epoch, every row once."""
+    loader = torch_data.DataLoader(_flow(), batch_size=None, num_workers=2,
+                                   multiprocessing_context="spawn")
+    first, second = _epochs(loader, 2)
+    forked = _epochs(torch_data.DataLoader(_flow(), batch_size=None,
+                                           num_workers=2), 2)
+    _assert_same_epochs([first, second], forked)
+
+
+@pytest.mark.parametrize("duplicate", [copy.deepcopy,
+                                       lambda f: pickle.loads(pickle.dumps(f))])
+def test_a_copied_flow_goes_on_with_its_own_epochs(torch_data, duplicate):
+    """A flow pickled to bytes (or deep-copied) after an epoch in workers goes on
+    from where it was, with counters of its own."""
+    flow = _flow()
+    loader = torch_data.DataLoader(flow, batch_size=None, num_workers=2)
+    _epochs(loader, 1)
+    twin = duplicate(flow)
+    expected = _epochs(loader, 1)
+    _assert_same_epochs(
+        _epochs(torch_data.DataLoader(twin, batch_size=None, num_workers=2), 1),
+        expected)
 
 
 def test_without_workers_the_loader_gives_the_plain_epochs(torch_data):

@@ -633,6 +633,38 @@ def test_tta_prefit_wraps_a_fitted_estimator_without_refitting():
                                        prefit=True).fit(X)
 
 
+def test_tta_prefit_under_a_search_says_to_freeze_the_estimator():
+    """GridSearchCV clones the estimator it searches, which unfits a prefit
+    estimator: the error says so and names FrozenEstimator."""
+    X, y = _digits(30)
+    search = GridSearchCV(
+        TestTimeAugmentationClassifier(RecordingClassifier().fit(X, y), ROTATE,
+                                       n_views=2, prefit=True),
+        {"n_views": [2, 4]}, cv=2, error_score="raise")
+    with pytest.raises(NotFittedError, match=r"FrozenEstimator\(fitted\)"):
+        search.fit(X, y)
+
+
+@pytest.mark.parametrize("prefit", [True, False])
+def test_tta_of_a_frozen_estimator_is_searched_without_refitting(prefit):
+    """GridSearchCV over the views of a FrozenEstimator fits and scores, and the
+    estimator is never fitted again: not in the folds, not at refit."""
+    from sklearn.frozen import FrozenEstimator
+
+    X, y = _digits(200)
+    fitted = LogisticRegression(max_iter=500).fit(X[:100], y[:100])
+    coef = fitted.coef_.copy()
+    search = GridSearchCV(
+        TestTimeAugmentationClassifier(FrozenEstimator(fitted), ROTATE,
+                                       prefit=prefit, random_state=0),
+        {"n_views": [2, 4]}, cv=2, error_score="raise").fit(X[100:], y[100:])
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+    assert search.best_params_["n_views"] in (2, 4)
+    np.testing.assert_array_equal(search.best_estimator_.estimator_.coef_, coef)
+    np.testing.assert_array_equal(fitted.coef_, coef)
+    assert search.score(X[100:], y[100:]) > 0.5
+
+
 def test_tta_prefit_on_a_dataframe_model_gets_named_views():
     """A prefit estimator fitted on a DataFrame gets views with its column names
     (no feature-name warning), and the same predictions as from arrays."""

@@ -28,7 +28,10 @@ Left out: automatic batching and collation (only ``batch_size=None``, the mode
 for datasets that yield whole batches; numpy arrays stay numpy instead of
 becoming tensors), pinned memory, timeouts, thread workers, DataPipes,
 distributed sharding, ``in_order=False``. Workers are processes of the default
-multiprocessing context (``fork`` on Linux before Python 3.14, as torch uses).
+multiprocessing context (``fork`` on Linux before Python 3.14, as torch uses),
+or of ``multiprocessing_context=``. A spawned worker unpickles ``_worker_loop``
+before the dataset, which imports torch there; here it imports this module,
+which then puts itself in ``sys.modules`` as ``torch``.
 Like torch's default generator, the module's generator is unseeded until
 ``manual_seed`` is called.
 """
@@ -315,6 +318,8 @@ class _MultiProcessingIter(_BaseIter):
         super().__init__(loader)
         self._prefetch_factor = loader.prefetch_factor
         context = loader.multiprocessing_context or multiprocessing
+        if isinstance(context, str):  # DataLoader's setter takes a start method
+            context = multiprocessing.get_context(context)
         self._worker_result_queue = context.Queue()
         self._workers_done_event = context.Event()
         self._index_queues, self._workers = [], []
@@ -467,3 +472,11 @@ def modules():
     torch.Tensor = type("Tensor", (), {"__module__": "torch"})
     torch.__stand_in__ = True
     return {"torch": torch, "torch.utils": utils, "torch.utils.data": data}
+
+
+# In a worker process that multiprocessing spawned (not forked), torch is imported
+# when the worker's target is unpickled; this module stands in for it there too.
+# (The process has its name by then; parent_process() is set only after.)
+if (multiprocessing.current_process().name != "MainProcess"
+        and "torch" not in sys.modules):
+    sys.modules.update(modules())
