@@ -243,5 +243,11 @@ def test_flow_made_before_torch_is_refused_in_workers(monkeypatch):
         monkeypatch.setitem(sys.modules, name, module)
     loader = sys.modules["torch.utils.data"].DataLoader(flow, batch_size=None,
                                                         num_workers=2)
-    with pytest.raises(RuntimeError, match="after `import torch`"):
-        list(loader)
+    iterator = iter(loader)
+    try:
+        with pytest.raises(RuntimeError, match="after `import torch`"):
+            list(iterator)
+    finally:
+        # Left to the garbage collector, the stand-in's workers may find their
+        # queues finalised first and wait out their 5-second timeouts.
+        iterator._shutdown_workers()
