@@ -13,6 +13,13 @@ Targets (issue 14): ImageFileReader >= 1.5x that loop at n_jobs=1, >= 2.5x at
 n_jobs=2. Files are in the page cache (just written): this measures decoding and
 resizing, not the disk.
 
+A second table times one epoch of ``ArrayAugmenter.flow_from_directory`` over the
+same folder (224x224, batches of 32, rotation 20 degrees and horizontal flips,
+Keras' default nearest-neighbour resize) next to Keras'
+``ImageDataGenerator(...).flow_from_directory`` with the same arguments, and
+reports the peak of the memory Python tracks (``tracemalloc``) while our flow
+runs an epoch, next to the size of the decoded folder.
+
 Usage: ``python benchmarks/bench_decode.py [--quick] [--rounds N] [--json PATH]``.
 """
 
@@ -169,35 +176,146 @@ def contenders():
     ]
 
 
-def measure(paths, rounds):
+# Epochs over the folder: each takes the folder and returns the images it yielded.
+
+FLOW_BATCH = 32
+FLOW_AUGMENT = dict(rotation_range=20, horizontal_flip=True)
+
+
+def our_flow(n_jobs, augment=True):
+    from sklearn_dlprep import ArrayAugmenter
+
+    augmenter = ArrayAugmenter(**(FLOW_AUGMENT if augment else {}))
+
+    def run(root):
+        flow = augmenter.flow_from_directory(root, target_size=SIZE,
+                                             batch_size=FLOW_BATCH, seed=0,
+                                             n_jobs=n_jobs)
+        return sum(len(X) for X, _ in flow)
+    return run
+
+
+def keras_flow():
+    try:
+        from keras.src.legacy.preprocessing.image import ImageDataGenerator
+    except Exception as exc:  # noqa: BLE001 - any import failure
+        raise Unavailable(f"keras not importable ({type(exc).__name__})") from None
+    generator = ImageDataGenerator(**FLOW_AUGMENT)
+
+    def run(root):
+        import contextlib
+        import io
+
+        with contextlib.redirect_stdout(io.StringIO()):  # "Found N images ..."
+            batches = generator.flow_from_directory(
+                root, target_size=SIZE, batch_size=FLOW_BATCH, seed=0)
+        return sum(len(batches[i][0]) for i in range(len(batches)))
+    return run
+
+
+def flow_contenders():
+    return [
+        ("flow_from_directory n_jobs=1", lambda: our_flow(1)),
+        ("flow_from_directory n_jobs=2", lambda: our_flow(2)),
+        ("flow_from_directory n_jobs=1, no augmentation",
+         lambda: our_flow(1, augment=False)),
+        ("Keras ImageDataGenerator.flow_from_directory", keras_flow),
+    ]
+
+
+def start_contenders(factories, warm_up=None):
+    """``(runners, results)``: the runners that can run here, and a result entry
+    for every contender (its status says why one cannot)."""
     runners, results = {}, {}
-    for name, factory in contenders():
+    for name, factory in factories:
         try:
             runners[name] = factory()
-            runners[name](paths[:4])  # warm-up: imports, thread pools
+            if warm_up is not None:
+                runners[name](warm_up)  # imports, thread pools
             results[name] = {"status": "ok", "seconds": []}
         except Unavailable as exc:
             results[name] = {"status": str(exc)}
-    names = list(runners)
+    return runners, results
+
+
+def interleaved(names, rounds):
+    """Every name once a round, in an order rotated from round to round."""
     for round_ in range(rounds):
         shift = round_ % len(names)
-        for name in names[shift:] + names[:shift]:
-            busy_start = machine_busy_seconds()
-            start, cpu_start = time.perf_counter(), time.process_time()
-            out = runners[name](paths)
-            wall = time.perf_counter() - start
-            cpu = time.process_time() - cpu_start
-            results[name]["seconds"].append(wall)
-            results[name].setdefault("cpu_seconds", []).append(cpu)
-            if busy_start is not None:
-                # Cores other processes kept busy meanwhile: what n_jobs=2
-                # could not use.
-                others = (machine_busy_seconds() - busy_start - cpu) / wall
-                results[name].setdefault("other_cores_busy", []).append(
-                    max(0.0, others))
-            expected = (len(paths), *SIZE, 3) if "no resize" not in name else None
-            if expected is not None and out.shape != expected and "torch" not in name:
-                raise AssertionError(f"{name} returned shape {out.shape}")
+        yield from names[shift:] + names[:shift]
+
+
+def measure_flows(root, n_files, rounds):
+    runners, results = start_contenders(flow_contenders())
+    for name in interleaved(list(runners), rounds):
+        start = time.perf_counter()
+        n_images = runners[name](root)
+        results[name]["seconds"].append(time.perf_counter() - start)
+        if n_images != n_files:
+            raise AssertionError(f"{name} yielded {n_images} of {n_files} images")
+    for res in results.values():
+        if res["status"] == "ok":
+            res["median_s"] = statistics.median(res["seconds"])
+            res["images_per_s"] = n_files / res["median_s"]
+    return results
+
+
+def flow_peak_memory(root):
+    """Peak bytes tracemalloc sees during one epoch of our flow (n_jobs=1)."""
+    import tracemalloc
+
+    run = our_flow(1)
+    tracemalloc.start()
+    try:
+        run(root)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak
+
+
+def report_flows(results, n_files, rounds, peak):
+    anchor = "Keras ImageDataGenerator.flow_from_directory"
+    base = (results[anchor]["images_per_s"]
+            if results.get(anchor, {}).get("status") == "ok" else None)
+    lines = [f"One epoch over the folder ({n_files} files, {SIZE[0]}x{SIZE[1]}, "
+             f"batches of {FLOW_BATCH}, {FLOW_AUGMENT}), {rounds} interleaved rounds, "
+             f"median; ratios against Keras.", "",
+             "| epoch | images/s | vs Keras |", "|---|---:|---:|"]
+    for name, res in results.items():
+        if res["status"] != "ok":
+            lines.append(f"| {name} | {res['status']} | |")
+            continue
+        ratio = res["images_per_s"] / base if base else float("nan")
+        res["ratio"] = ratio
+        lines.append(f"| {name} | {res['images_per_s']:,.0f} | {ratio:.2f}x |")
+    batch = FLOW_BATCH * SIZE[0] * SIZE[1] * 3
+    lines += ["", f"Peak memory tracked during one epoch of flow_from_directory: "
+              f"{peak / 2**20:.1f} MiB = {peak / batch:.1f} batches of uint8 images "
+              f"({batch / 2**20:.1f} MiB each); the decoded folder is "
+              f"{n_files * batch / FLOW_BATCH / 2**20:.0f} MiB."]
+    return "\n".join(lines)
+
+
+def measure(paths, rounds):
+    runners, results = start_contenders(contenders(), warm_up=paths[:4])
+    for name in interleaved(list(runners), rounds):
+        busy_start = machine_busy_seconds()
+        start, cpu_start = time.perf_counter(), time.process_time()
+        out = runners[name](paths)
+        wall = time.perf_counter() - start
+        cpu = time.process_time() - cpu_start
+        results[name]["seconds"].append(wall)
+        results[name].setdefault("cpu_seconds", []).append(cpu)
+        if busy_start is not None:
+            # Cores other processes kept busy meanwhile: what n_jobs=2
+            # could not use.
+            others = (machine_busy_seconds() - busy_start - cpu) / wall
+            results[name].setdefault("other_cores_busy", []).append(
+                max(0.0, others))
+        expected = (len(paths), *SIZE, 3) if "no resize" not in name else None
+        if expected is not None and out.shape != expected and "torch" not in name:
+            raise AssertionError(f"{name} returned shape {out.shape}")
     for res in results.values():
         if res["status"] == "ok":
             res["median_s"] = statistics.median(res["seconds"])
@@ -270,6 +388,8 @@ def main(argv=None):
         paths = write_folder(root, n_files)
         load_before = os.getloadavg()
         results = measure(paths, rounds)
+        flow_results = measure_flows(root, n_files, rounds)
+        peak = flow_peak_memory(root)
         load_after = os.getloadavg()
     finally:
         shutil.rmtree(root)
@@ -278,10 +398,13 @@ def main(argv=None):
             f"{load_after[0]:.1f} after")
     text = report(results, n_files, rounds, info)
     print(text)
+    print()
+    print(report_flows(flow_results, n_files, rounds, peak))
     if args.json:
         Path(args.json).write_text(json.dumps(
             {"quick": args.quick, "files": n_files, "rounds": rounds,
-             "anchor": anchor_name(results), "info": info, "results": results},
+             "anchor": anchor_name(results), "info": info, "results": results,
+             "flow_results": flow_results, "flow_peak_bytes": peak},
             indent=2))
     return 0
 

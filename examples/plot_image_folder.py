@@ -99,6 +99,35 @@ ax.set_xlabel("cross-validated accuracy (5 folds, 80 images)")
 plt.show()
 
 # %%
+# Train from the files, batch by batch
+# ------------------------------------
+# A folder too large for memory is read one batch at a time:
+# :meth:`~sklearn_dlprep.ArrayAugmenter.flow_from_directory` (or, for a table of
+# paths, ``flow_from_dataframe``) decodes only the files of each batch and augments
+# them afresh at every epoch. Here a small network trained by ``partial_fit`` learns
+# from a flow over three quarters of the files, listed in a DataFrame, and is
+# scored on the other quarter, read as they are.
+import pandas as pd
+from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPClassifier
+
+train_paths, test_paths, train_labels, test_labels = train_test_split(
+    paths, labels, test_size=0.25, stratify=labels, random_state=0)
+table = pd.DataFrame({"filename": train_paths, "class": train_labels})
+flow = ArrayAugmenter(rotation_range=20, zoom_range=0.1, horizontal_flip=True,
+                      vertical_flip=True).flow_from_dataframe(
+    table, target_size=(32, 32), class_mode="sparse", batch_size=16, seed=0)
+print(len(flow), "batches an epoch; classes", flow.class_indices)
+
+X_test = flatten(ImageFileReader((32, 32), interpolation="nearest")
+                 .transform(test_paths) / 255 - 0.5)
+clf = MLPClassifier((64,), random_state=0)
+for epoch in range(20):
+    for X_batch, y_batch in flow:  # every epoch: new order, new augmentations
+        clf.partial_fit(flatten(X_batch / 255 - 0.5), y_batch, classes=[0, 1])
+print(f"accuracy on the held-out files: {clf.score(X_test, test_labels):.3f}")
+
+# %%
 # Unreadable files
 # ----------------
 # A truncated or empty file raises a ``ValueError`` that names it. With

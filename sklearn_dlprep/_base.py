@@ -377,6 +377,202 @@ class BaseAugmenter(BaseSampler):
         """
         from ._flow import make_flow
 
+        random_state = self._flow_seed(seed, random_state)
+        return make_flow(self, X, y, batch_size=batch_size, shuffle=shuffle,
+                         balance=balance, random_state=random_state,
+                         sample_weight=sample_weight, drop_last=drop_last,
+                         prefetch=prefetch, mix=mix, classes=classes)
+
+    def flow_from_directory(self, directory, target_size=(256, 256),
+                            color_mode="rgb", classes=None,
+                            class_mode="categorical", batch_size=32, shuffle=True,
+                            seed=None, follow_links=False, interpolation="nearest",
+                            *, random_state=None, balance=False, drop_last=False,
+                            prefetch=0, mix=None, on_error="raise", n_jobs=None):
+        """Iterate over augmented batches of the images of a folder, read on demand.
+
+        Keras' ``ImageDataGenerator.flow_from_directory``, with its argument names
+        and defaults: ``directory`` holds one sub-folder per class; each batch
+        reads, decodes and resizes only its own files, then augments them, so
+        memory holds a few batches whatever the folder's size. The returned flow
+        is the one :meth:`flow` returns (epochs, ``next``, ``flow[i]``, Keras'
+        ``model.fit``, torch's ``DataLoader``, ``prefetch``, ``mix``), over files.
+
+        Read more in the :ref:`User Guide <from_files>`.
+
+        Parameters
+        ----------
+        directory : str or os.PathLike
+            A folder with one sub-folder per class (names not starting with
+            ``.``), read recursively, in sorted order: Keras' and torchvision's
+            rules. Extensions read: ``.bmp .gif .jpeg .jpg .pgm .png .ppm .tif
+            .tiff .webp``, any case.
+        target_size : (int, int) or None, default=(256, 256)
+            ``(height, width)`` every image is resized to; ``None`` keeps each
+            file's size, which must then be the same for all of them.
+        color_mode : {"rgb", "grayscale", "rgba"}, default="rgb"
+            3, 1 or 4 channels, always a channel axis.
+        classes : list of str or None, default=None
+            The sub-folders to read, in label order; ``None`` reads all of them,
+            sorted.
+        class_mode : {"categorical", "binary", "sparse"} or None, \
+                default="categorical"
+            Labels as Keras gives them: float32 one-hot rows, float32 0/1 (two
+            classes), int class indices, or none (batches of images only).
+        batch_size : int, default=32
+        shuffle : bool, default=True
+        seed : int, RandomState instance, Generator or None, default=None
+            Seeds the epochs (Keras' name; ``random_state`` is this package's).
+            ``None`` uses the estimator's ``random_state``.
+        follow_links : bool, default=False
+            Follow symbolic links below the class sub-folders.
+        interpolation : {"nearest", "bilinear", "bicubic", "area", "lanczos4"}, \
+                default="nearest"
+            OpenCV kernel of the resize to ``target_size`` (Keras' default is
+            nearest neighbour).
+        random_state : int, RandomState instance, Generator or None, default=None
+            The same as ``seed``; give one or the other.
+        balance, drop_last, prefetch, mix
+            As in :meth:`flow`.
+        on_error : {"raise", "skip"}, default="raise"
+            A file that cannot be read (truncated, empty, not an image, no
+            permission) raises a ``ValueError`` naming it when its batch is made;
+            ``"skip"`` leaves it out of its batch (which is then smaller), with a
+            warning naming it, and lists it in ``flow.skipped_filenames``. Never a
+            blank image.
+        n_jobs : int or None, default=None
+            Threads decoding a batch. ``None`` means 1 unless in a
+            :func:`joblib.parallel_config` context; -1 means all processors.
+
+        Returns
+        -------
+        flow : ArrayFlow
+            As :meth:`flow` returns it, with what Keras' ``DirectoryIterator``
+            exposes: ``filenames`` (relative to ``directory``), ``filepaths``,
+            ``classes`` (the label of every file, Keras' meaning),
+            ``class_indices`` (class name to label), ``num_classes``, ``samples``
+            and ``image_shape``; and ``skipped_filenames``.
+
+        See Also
+        --------
+        sklearn_dlprep.datasets.load_image_folder : Read a whole folder into an array.
+        sklearn_dlprep.ImageFileReader : Read a column of paths inside a pipeline.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> import cv2
+        >>> import numpy as np
+        >>> from sklearn_dlprep import ArrayAugmenter
+        >>> root = tempfile.mkdtemp()
+        >>> for name, value in [("cat", 50), ("dog", 200)]:
+        ...     os.makedirs(os.path.join(root, name))
+        ...     for i in range(5):
+        ...         path = os.path.join(root, name, f"{i}.png")
+        ...         _ = cv2.imwrite(path, np.full((40, 30, 3), value, dtype=np.uint8))
+        >>> batches = ArrayAugmenter(horizontal_flip=True).flow_from_directory(
+        ...     root, target_size=(32, 32), batch_size=4, seed=0)
+        >>> len(batches), batches.class_indices
+        (3, {'cat': 0, 'dog': 1})
+        >>> X_batch, y_batch = batches[0]
+        >>> X_batch.shape, X_batch.dtype, y_batch.shape
+        ((4, 32, 32, 3), dtype('uint8'), (4, 2))
+        """
+        from ._file_flows import flow_from_directory
+
+        return flow_from_directory(
+            self, directory, target_size=target_size, color_mode=color_mode,
+            classes=classes, class_mode=class_mode, follow_links=follow_links,
+            interpolation=interpolation, on_error=on_error, n_jobs=n_jobs,
+            batch_size=batch_size, shuffle=shuffle,
+            random_state=self._flow_seed(seed, random_state), balance=balance,
+            drop_last=drop_last, prefetch=prefetch, mix=mix)
+
+    def flow_from_dataframe(self, dataframe, directory=None, x_col="filename",
+                            y_col="class", weight_col=None, target_size=(256, 256),
+                            color_mode="rgb", classes=None,
+                            class_mode="categorical", batch_size=32, shuffle=True,
+                            seed=None, interpolation="nearest",
+                            validate_filenames=True, *, random_state=None,
+                            balance=False, drop_last=False, prefetch=0, mix=None,
+                            on_error="raise", n_jobs=None):
+        """Iterate over augmented batches of the image files a DataFrame lists.
+
+        Keras' ``ImageDataGenerator.flow_from_dataframe``, with its argument
+        names and defaults: ``x_col`` holds file paths (joined to ``directory``
+        when given), ``y_col`` the labels; each batch reads only its own files.
+        Everything else is as in :meth:`flow_from_directory`.
+
+        Read more in the :ref:`User Guide <from_files>`.
+
+        Parameters
+        ----------
+        dataframe : pandas.DataFrame
+        directory : str, os.PathLike or None, default=None
+            Folder the paths of ``x_col`` are relative to; ``None`` takes them as
+            they are.
+        x_col : str, default="filename"
+        y_col : str or None, default="class"
+            Class names (str) or numbers. Class names become indices into their
+            sorted list (or into ``classes``: rows of other classes are left out,
+            as Keras does); numbers are the classes themselves (or, with
+            ``class_mode="raw"``, targets returned as they are).
+        weight_col : str or None, default=None
+            Sample weights: batches become ``(X, y, w)``.
+        target_size, color_mode, classes
+            As in :meth:`flow_from_directory`.
+        class_mode : {"categorical", "binary", "sparse", "raw"} or None, \
+                default="categorical"
+            As in :meth:`flow_from_directory`; ``"raw"`` returns ``y_col`` as it
+            is (regression targets).
+        batch_size, shuffle, seed, interpolation
+            As in :meth:`flow_from_directory`.
+        validate_filenames : bool, default=True
+            Check up front that every path is a file with an image extension.
+            A path that is not: ``on_error="raise"`` raises a ``ValueError``
+            naming it (Keras drops such rows with a warning, which is
+            ``on_error="skip"`` here; they are then in ``skipped_filenames``).
+        random_state, balance, drop_last, prefetch, mix, on_error, n_jobs
+            As in :meth:`flow_from_directory`.
+
+        Returns
+        -------
+        flow : ArrayFlow
+            As :meth:`flow_from_directory` returns it (``filenames`` are the
+            paths as given in ``x_col``).
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> import cv2
+        >>> import numpy as np
+        >>> import pandas as pd
+        >>> from sklearn_dlprep import ArrayAugmenter
+        >>> root = tempfile.mkdtemp()
+        >>> for i in range(6):
+        ...     image = np.full((40, 30, 3), 40 * i, dtype=np.uint8)
+        ...     _ = cv2.imwrite(os.path.join(root, f"{i}.png"), image)
+        >>> table = pd.DataFrame({"filename": [f"{i}.png" for i in range(6)],
+        ...                       "class": ["cat", "dog"] * 3})
+        >>> batches = ArrayAugmenter(zoom_range=0.1).flow_from_dataframe(
+        ...     table, root, target_size=(24, 24), class_mode="sparse",
+        ...     batch_size=4, seed=0)
+        >>> [y_batch.tolist() for _, y_batch in batches]  # shuffled every epoch
+        [[1, 0, 0, 1], [0, 1]]
+        """
+        from ._file_flows import flow_from_dataframe
+
+        return flow_from_dataframe(
+            self, dataframe, directory, x_col=x_col, y_col=y_col,
+            weight_col=weight_col, target_size=target_size, color_mode=color_mode,
+            classes=classes, class_mode=class_mode, interpolation=interpolation,
+            validate_filenames=validate_filenames, on_error=on_error,
+            n_jobs=n_jobs, batch_size=batch_size, shuffle=shuffle,
+            random_state=self._flow_seed(seed, random_state), balance=balance,
+            drop_last=drop_last, prefetch=prefetch, mix=mix)
+
+    def _flow_seed(self, seed, random_state):
+        """``random_state`` from Keras' ``seed`` or this package's name."""
         if seed is not None and random_state is not None:
             raise ValueError(
                 "seed and random_state are the same parameter (seed is Keras' "
@@ -384,10 +580,7 @@ class BaseAugmenter(BaseSampler):
             )
         if random_state is None:
             random_state = self.random_state if seed is None else seed
-        return make_flow(self, X, y, batch_size=batch_size, shuffle=shuffle,
-                         balance=balance, random_state=random_state,
-                         sample_weight=sample_weight, drop_last=drop_last,
-                         prefetch=prefetch, mix=mix, classes=classes)
+        return random_state
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -48,6 +48,7 @@ from sklearn.base import clone
 from sklearn.utils import assert_all_finite
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
+from ._readers import ImageFileSequence, warn_skipped
 from .operations import Operation
 from .utils._layout import to_canonical
 from .utils._memory import check_allocation
@@ -120,8 +121,10 @@ class ArrayFlow:
         # change, unchecked, what this flow draws.
         augmenter = clone(augmenter)
         # The checks of augment(): a memmap is neither copied nor loaded, only read
-        # once for NaN (a float sum, no mask of its size).
-        X = validate_samples(None, X)
+        # once for NaN (a float sum, no mask of its size). Image files
+        # (flow_from_directory) are read batch by batch, integers, never NaN.
+        if not isinstance(X, ImageFileSequence):
+            X = validate_samples(None, X)
         plan = augmenter.make_plan(X.shape, X.dtype)
         n_samples = X.shape[0]
         if y is not None:
@@ -133,11 +136,12 @@ class ArrayFlow:
                 )
             assert_all_finite(y, input_name="y")
         sample_weight = _check_sample_weight(sample_weight, y, n_samples)
+        balance_labels = None
         if balance:
             if y is None:
                 raise ValueError("balance=True needs class labels: pass y.")
-            check_classification_targets(y)
-            _, counts = np.unique(class_labels(y), return_counts=True)
+            balance_labels = _labels_to_balance(y)
+            _, counts = np.unique(balance_labels, return_counts=True)
             if len(counts) < 2:
                 raise ValueError("balance=True needs at least two classes in y.")
         n_per_epoch = len(counts) * int(counts.max()) if balance else n_samples
@@ -187,7 +191,8 @@ class ArrayFlow:
         entropy = [int(v) for v in
                    make_generator(random_state).integers(0, 2**63, size=4)]
         self._source = _BatchSource(
-            plan, X, y, sample_weight, entropy=entropy, batch_size=self.batch_size,
+            plan, X, y, sample_weight, balance_labels=balance_labels,
+            entropy=entropy, batch_size=self.batch_size,
             n_batches=n_batches, shuffle=self.shuffle, balance=self.balance,
             mix=mix, mix_context=mix_context, soft_labels=soft_labels, codes=codes,
             n_classes=None if classes is None and soft_labels is None else (
@@ -204,7 +209,8 @@ class ArrayFlow:
         self._use_multiprocessing = False
         self._max_queue_size = 10
         # A batch is read from X, then augmented into a second array of its size.
-        check_allocation(2 * min(self.batch_size, n_per_epoch) * X[:1].nbytes,
+        sample_nbytes = int(np.prod(X.shape[1:])) * X.dtype.itemsize
+        check_allocation(2 * min(self.batch_size, n_per_epoch) * sample_nbytes,
                          "a batch of flow()", "Lower batch_size.")
 
     @property
@@ -216,6 +222,14 @@ class ArrayFlow:
     def y(self):
         """The targets as given (None without)."""
         return self._source.y
+
+    @property
+    def skipped_filenames(self):
+        """Image files left out because they cannot be read (flows over files
+        with ``on_error="skip"``), in the order they were met: files are read
+        when their batch is made, so the list grows as epochs run. Empty for
+        arrays."""
+        return list(self._source.skipped)
 
     # The sequence protocol (keras.utils.PyDataset) -------------------------------
 
@@ -293,6 +307,22 @@ _MADE_BEFORE_TORCH = (
     "cannot tell one epoch from the next. Make the flow after `import torch` "
     "(then each worker iterates its own share of every epoch)."
 )
+
+
+def _labels_to_balance(y):
+    """1-D class labels of ``y``: labels as given, or the column of each one-hot
+    row (Keras' categorical targets)."""
+    if y.ndim == 2 and y.shape[1] > 1:
+        one_hot = (y.dtype.kind in "biuf" and np.all((y == 0) | (y == 1))
+                   and np.all(y.sum(axis=1) == 1))
+        if not one_hot:
+            raise ValueError(
+                f"balance=True needs one class label per sample (or one-hot rows), "
+                f"got y of shape {y.shape} whose rows are not one-hot."
+            )
+        return np.argmax(y, axis=1)
+    check_classification_targets(y)
+    return class_labels(y)
 
 
 def _check_sample_weight(sample_weight, y, n_samples):
@@ -443,13 +473,15 @@ class _BatchSource:
     """What a batch depends on, and nothing that refers to a flow or an iterator:
     a prefetch thread that holds it never keeps a flow alive."""
 
-    def __init__(self, plan, X, y, sample_weight, *, entropy, batch_size,
+    def __init__(self, plan, X, y, sample_weight, *, balance_labels, entropy,
+                 batch_size,
                  n_batches, shuffle, balance, mix, mix_context, soft_labels, codes,
                  n_classes):
         self.plan = plan
         self.X = X
         self.y = y
         self.sample_weight = sample_weight
+        self.balance_labels = balance_labels
         self.entropy = entropy
         self.batch_size = batch_size
         self.n_batches = n_batches
@@ -462,6 +494,7 @@ class _BatchSource:
         self.n_classes = n_classes
         self._orders = {}
         self._lock = threading.Lock()
+        self.skipped = {}  # unreadable files met so far: filename -> reason
 
     def __getstate__(self):
         state = self.__dict__.copy()
@@ -487,7 +520,7 @@ class _BatchSource:
         if self.balance:
             # Classes interleaved row by row of the table: every batch is
             # balanced, not only the epoch.
-            table = balanced_table(self.y, rng)
+            table = balanced_table(self.balance_labels, rng)
             if self.shuffle:
                 table = rng.permuted(rng.permuted(table, axis=0), axis=1)
             order = table.ravel()
@@ -506,7 +539,16 @@ class _BatchSource:
         start = index * self.batch_size
         rows = self.order(key)[start:start + self.batch_size]
         rng = self._generator(*key, _BATCH, index)
-        batch = np.asarray(self.X[rows])
+        if isinstance(self.X, ImageFileSequence):
+            # Only this batch's files are read; unreadable ones raise, or are left
+            # out of the batch (with their labels) and reported once each.
+            read = self.X.read(rows)
+            if read.skipped:
+                self._report_skipped(read.skipped)
+                rows = read.indices
+            batch = read.images
+        else:
+            batch = np.asarray(self.X[rows])
         out = np.empty_like(batch)
         local = np.arange(len(rows))
         self.plan.apply(batch, local, out, local, self.plan.draw(len(rows), rng))
@@ -529,6 +571,13 @@ class _BatchSource:
                 labels, weights = labels[:, :-1], labels[:, -1]
             y = labels.astype(np.float32, copy=False)
         return (out, y) if weights is None else (out, y, weights)
+
+    def _report_skipped(self, skipped):
+        with self._lock:
+            new = [item for item in skipped if item[1] not in self.skipped]
+            self.skipped.update((name, reason) for _, name, reason in new)
+        if new:
+            warn_skipped(new, len(self.X))
 
 
 def _epoch_batches(source, key, indices, prefetch):

@@ -1,0 +1,135 @@
+"""Flows over image files: ``flow_from_directory`` and ``flow_from_dataframe``.
+
+Both index the files (names and labels only), wrap them in an
+:class:`~sklearn_dlprep._readers.ImageFileSequence` and hand it to the flow of
+arrays as its ``X``: each batch reads only its own files, so memory is bounded by
+a few batches whatever the folder's size, and everything a flow does (epochs,
+``next``, ``flow[i]``, Keras' ``PyDataset``, torch's DataLoader workers,
+``prefetch``, ``balance``, ``mix``) works the same.
+"""
+
+import os
+
+import numpy as np
+
+from ._flow import make_flow
+from ._readers import ImageFileSequence, check_image_size, check_reading_options
+from .utils._files import IMAGE_EXTENSIONS, index_dataframe, index_image_folder
+
+CLASS_MODES = ("categorical", "binary", "sparse", None)
+
+
+def _check_class_mode(class_mode, allowed):
+    if class_mode not in allowed:
+        hint = (" For an autoencoder (Keras' 'input'), pass class_mode=None and use "
+                "each batch as its own target." if class_mode == "input" else "")
+        raise ValueError(
+            f"class_mode must be one of {list(allowed)}, got {class_mode!r}.{hint}"
+        )
+
+
+def _targets(labels, n_classes, class_mode):
+    """The ``y`` of the flow for integer ``labels``, as Keras' iterators give it."""
+    if class_mode is None:
+        return None
+    if class_mode == "sparse":
+        return labels.astype(np.int64)
+    if class_mode == "binary":
+        if n_classes != 2:
+            raise ValueError(
+                f"class_mode='binary' needs exactly 2 classes, found {n_classes}. "
+                "Use class_mode='categorical' or 'sparse'."
+            )
+        return labels.astype(np.float32)
+    one_hot = np.zeros((len(labels), n_classes), dtype=np.float32)
+    one_hot[np.arange(len(labels)), labels] = 1.0
+    return one_hot
+
+
+def _file_flow(augmenter, filepaths, y, *, labels, class_names, directory,
+               target_size, color_mode, interpolation, on_error, n_jobs,
+               sample_weight=None, skipped=(), **flow_kwargs):
+    check_image_size(target_size, name="target_size", allow_none=True)
+    check_reading_options(color_mode, interpolation, on_error, n_jobs)
+    sequence = ImageFileSequence(filepaths, target_size, color_mode=color_mode,
+                                 interpolation=interpolation, on_error=on_error,
+                                 n_jobs=n_jobs)
+    flow = make_flow(augmenter, sequence, y, sample_weight=sample_weight,
+                     **flow_kwargs)
+    flow._source.skipped.update((name, "") for name in skipped)
+    # What Keras' DirectoryIterator and DataFrameIterator expose.
+    flow.filepaths = list(filepaths)
+    flow.filenames = ([os.path.relpath(path, directory) for path in filepaths]
+                      if directory is not None else list(filepaths))
+    flow.samples = len(filepaths)
+    flow.image_shape = tuple(sequence.shape[1:])
+    flow.class_indices = (None if class_names is None else
+                          {name: index for index, name in enumerate(class_names)})
+    flow.num_classes = None if class_names is None else len(class_names)
+    flow.labels = labels
+    if flow.classes is None:  # Keras' meaning: the class of every file
+        flow.classes = labels
+    return flow
+
+
+def flow_from_directory(augmenter, directory, *, target_size, color_mode, classes,
+                        class_mode, follow_links, interpolation, on_error, n_jobs,
+                        **flow_kwargs):
+    """:meth:`BaseAugmenter.flow_from_directory`, documented there."""
+    _check_class_mode(class_mode, CLASS_MODES)
+    paths, labels, class_names = index_image_folder(
+        directory, class_names=classes, follow_links=follow_links,
+        extensions=IMAGE_EXTENSIONS)
+    return _file_flow(
+        augmenter, paths, _targets(labels, len(class_names), class_mode),
+        labels=labels, class_names=class_names, directory=os.fspath(directory),
+        target_size=target_size, color_mode=color_mode,
+        interpolation=interpolation, on_error=on_error, n_jobs=n_jobs,
+        **flow_kwargs)
+
+
+def flow_from_dataframe(augmenter, dataframe, directory, *, x_col, y_col,
+                        weight_col, target_size, color_mode, classes, class_mode,
+                        interpolation, validate_filenames, on_error, n_jobs,
+                        **flow_kwargs):
+    """:meth:`BaseAugmenter.flow_from_dataframe`, documented there."""
+    _check_class_mode(class_mode, CLASS_MODES + ("raw",))
+    if class_mode is None:
+        y_col = None
+    elif y_col is None:
+        raise ValueError(
+            f"class_mode={class_mode!r} needs labels: name their column in y_col, or "
+            "pass class_mode=None for batches of images only."
+        )
+    if weight_col is not None and weight_col not in getattr(dataframe, "columns", ()):
+        raise ValueError(
+            f"weight_col={weight_col!r} is not a column of the DataFrame; its "
+            f"columns are {list(getattr(dataframe, 'columns', []))}."
+        )
+    index = index_dataframe(dataframe, directory, x_col=x_col, y_col=y_col,
+                            classes=classes, on_error=on_error,
+                            validate_filenames=validate_filenames)
+    labels, class_names, y = index.labels, index.class_names, None
+    if class_mode == "raw":
+        y, labels = labels, None
+    elif class_mode is not None:
+        if class_names is None:  # numbers used as class labels
+            values = np.asarray(labels)
+            if values.dtype.kind == "f" and not np.all(values == np.round(values)):
+                raise ValueError(
+                    f"y_col={y_col!r} holds non-integer numbers, which are not class "
+                    f"labels for class_mode={class_mode!r}; pass class_mode='raw' to "
+                    "use them as targets as they are."
+                )
+            uniques, labels = np.unique(values, return_inverse=True)
+            class_names = uniques.tolist()
+        y = _targets(labels, len(class_names), class_mode)
+    sample_weight = (None if weight_col is None else
+                     dataframe[weight_col].to_numpy()[index.rows])
+    return _file_flow(
+        augmenter, index.filepaths, y, labels=labels, class_names=class_names,
+        directory=None if directory is None else os.fspath(directory),
+        target_size=target_size, color_mode=color_mode,
+        interpolation=interpolation, on_error=on_error, n_jobs=n_jobs,
+        sample_weight=sample_weight, skipped=index.skipped_filenames,
+        **flow_kwargs)
