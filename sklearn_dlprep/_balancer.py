@@ -178,6 +178,11 @@ class BalancingResampler(BaseSampler):
         y_given = y
         if is_dask_array(y):
             (y,) = compute(y)
+        y_values = np.asarray(y) if hasattr(y, "__len__") else None
+        if y_values is not None and y_values.dtype.kind == "f":
+            # Before imbalanced-learn's target check, which casts NaN to int
+            # (a RuntimeWarning) before it refuses them.
+            assert_all_finite(y_values, input_name="y")
         X_res, y_res = super().fit_resample(X, y, **params)
         return X_res, like_targets(y_res, y_given, X_res)
 
