@@ -428,14 +428,27 @@ def scipy_matrix(inverse_map):
 
 def _fill_outside(out, dst_rows, maps, height, width, cval):
     """Set pixels whose source lies outside the input to ``cval`` (scipy "constant")."""
+    low, high_x, high_y = (-_EDGE_TOLERANCE, width - 1 + _EDGE_TOLERANCE,
+                           height - 1 + _EDGE_TOLERANCE)
+    # An affine map takes the output grid to a parallelogram whose extremes are
+    # the images of its corners: samples whose four corners read inside the input
+    # have nothing to fill (crops, zooms in), found for all rows at once.
+    corner_x = np.array([0.0, width - 1, 0.0, width - 1])
+    corner_y = np.array([0.0, 0.0, height - 1, height - 1])
+    src_x = (maps[:, 0, 0, None] * corner_x + maps[:, 0, 1, None] * corner_y
+             + maps[:, 0, 2, None])
+    src_y = (maps[:, 1, 0, None] * corner_x + maps[:, 1, 1, None] * corner_y
+             + maps[:, 1, 2, None])
+    inside = ((src_x >= low) & (src_x <= high_x) & (src_y >= low)
+              & (src_y <= high_y)).all(axis=1)
+    if inside.all():
+        return
     xs = np.arange(width, dtype=np.float64)
     ys = np.arange(height, dtype=np.float64)[:, np.newaxis]
     value = cast_like(np.asarray(cval, dtype=np.float64), out.dtype)
-    for dst, m in zip(dst_rows, maps):
+    for dst, m in zip(dst_rows[~inside], maps[~inside]):
         src_x = m[0, 0] * xs + m[0, 1] * ys + m[0, 2]
         src_y = m[1, 0] * xs + m[1, 1] * ys + m[1, 2]
-        low, high_x, high_y = (-_EDGE_TOLERANCE, width - 1 + _EDGE_TOLERANCE,
-                               height - 1 + _EDGE_TOLERANCE)
         outside = (src_x < low) | (src_x > high_x) | (src_y < low) | (src_y > high_y)
         if outside.any():
             out[dst][outside] = value
