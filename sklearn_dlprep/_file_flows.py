@@ -55,8 +55,7 @@ def _file_flow(augmenter, filepaths, y, *, labels, class_names, directory,
                                  interpolation=interpolation, on_error=on_error,
                                  n_jobs=n_jobs)
     flow = make_flow(augmenter, sequence, y, sample_weight=sample_weight,
-                     **flow_kwargs)
-    flow._source.skipped.update((name, "") for name in skipped)
+                     skipped_filenames=skipped, **flow_kwargs)
     # What Keras' DirectoryIterator and DataFrameIterator expose.
     flow.filepaths = list(filepaths)
     flow.filenames = ([os.path.relpath(path, directory) for path in filepaths]

@@ -70,9 +70,10 @@ _POLL_SECONDS = 0.05
 class ArrayFlow:
     """Augmented batches for a training loop, drawn afresh every epoch.
 
-    Returned by :meth:`ArrayAugmenter.flow` and :meth:`Compose.flow`; not made
-    directly. Only the rows of the batch at hand are read from ``X`` and
-    augmented, so ``X`` may be a memmap larger than memory.
+    Returned by :meth:`ArrayAugmenter.flow` and :meth:`Compose.flow` (and their
+    ``flow_from_directory`` and ``flow_from_dataframe``, over image files); not
+    made directly. Only the rows of the batch at hand are read from ``X`` and
+    augmented, so ``X`` may be a memmap, or a folder of files, larger than memory.
 
     - ``for batch in flow``: one epoch; every ``for`` is a new epoch.
     - ``next(flow)``: the next batch, forever (epoch after epoch).
@@ -95,7 +96,10 @@ class ArrayFlow:
     mix : MixUp, CutMix or None
         A copy of the mixing operation.
     classes : ndarray or None
-        With ``mix``, the class of each column of the soft labels.
+        With ``mix``, the class of each column of the soft labels; over image
+        files, the class of each file (Keras' meaning).
+    skipped_filenames : list of str
+        Image files left out because they cannot be read (empty for arrays).
     """
 
     # Whether the class is composed with torch's IterableDataset (set there).
@@ -103,7 +107,8 @@ class ArrayFlow:
 
     def __init__(self, augmenter, X, y=None, *, batch_size=32, shuffle=True,
                  balance=False, random_state=None, sample_weight=None,
-                 drop_last=False, prefetch=0, mix=None, classes=None):
+                 drop_last=False, prefetch=0, mix=None, classes=None,
+                 skipped_filenames=()):
         if not (isinstance(batch_size, numbers.Integral)
                 and not isinstance(batch_size, bool) and batch_size >= 1):
             raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}.")
@@ -197,6 +202,9 @@ class ArrayFlow:
             mix=mix, mix_context=mix_context, soft_labels=soft_labels, codes=codes,
             n_classes=None if classes is None and soft_labels is None else (
                 len(classes) if classes is not None else soft_labels.shape[1]))
+        # Files already left out (a DataFrame's missing paths): reported with
+        # those met when reading.
+        self._source.skipped.update((name, "not read") for name in skipped_filenames)
         self._epochs = _EpochCounter()
         # Made here, in the process that hands the flow to DataLoader workers: the
         # workers inherit it when torch starts them (fork) or receive it then
