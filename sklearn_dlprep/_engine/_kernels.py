@@ -463,8 +463,13 @@ def _resize_group(X, src_rows, out, dst_rows, maps, todo, windows, order,
     flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
     border = _CV2_BORDERS[fill_mode]
     border_value = (_border_value(cval),) * 4
-    columns, rows = np.arange(width), np.arange(height)
-    for row, (left, top, w, h) in zip(todo.tolist(), windows.tolist()):
+    if order == 1:  # nearest positions round into the window: no strip
+        x_strips = _strips(maps[todo], 0, windows[:, 0], windows[:, 2], width,
+                           fill_mode).tolist()
+        y_strips = _strips(maps[todo], 1, windows[:, 1], windows[:, 3], height,
+                           fill_mode).tolist()
+    for i, (row, (left, top, w, h)) in enumerate(zip(todo.tolist(),
+                                                     windows.tolist())):
         s, d, m = src_rows[row], dst_rows[row], maps[row]
         window = _opencv_view(X_rows[s][top:top + h, left:left + w])
         flip_x, flip_y = m[0, 0] < 0, m[1, 1] < 0
@@ -479,46 +484,47 @@ def _resize_group(X, src_rows, out, dst_rows, maps, todo, windows, order,
             cv2.resize(window, size, out_rows[d], interpolation=interpolation)
         else:
             out_rows[d] = cv2.resize(window, size, interpolation=interpolation)
-        if order == 0:  # nearest positions round into the window: no strip
+        if order == 0 or not any(x_strips[i]) and not any(y_strips[i]):
             continue
-        # Output columns (rows) whose source lies before the window's first pixel
-        # or after its last one, at the output's start and end.
-        x_strips = _strips(m[0, 0] * columns + m[0, 2], left, w, width, fill_mode)
-        y_strips = _strips(m[1, 1] * rows + m[1, 2], top, h, height, fill_mode)
+        # The output's outer rows and columns whose source lies past the window.
         target = out_rows[d]
-        source = _opencv_view(X_rows[s]) if x_strips or y_strips else None
-        for y, n_rows in y_strips:
-            shifted = m.copy()
-            shifted[1, 2] += m[1, 1] * y
-            target[y:y + n_rows] = cv2.warpAffine(
-                source, shifted, (width, n_rows), None, flags, border,
-                border_value).reshape(target[y:y + n_rows].shape)
-        for x, n_columns in x_strips:
-            shifted = m.copy()
-            shifted[0, 2] += m[0, 0] * x
-            target[:, x:x + n_columns] = cv2.warpAffine(
-                source, shifted, (n_columns, height), None, flags, border,
-                border_value).reshape(target[:, x:x + n_columns].shape)
+        source = _opencv_view(X_rows[s])
+        first, last = y_strips[i]
+        for y, n_rows in ((0, first), (height - last, last)):
+            if n_rows:
+                shifted = m.copy()
+                shifted[1, 2] += m[1, 1] * y
+                target[y:y + n_rows] = cv2.warpAffine(
+                    source, shifted, (width, n_rows), None, flags, border,
+                    border_value).reshape(target[y:y + n_rows].shape)
+        first, last = x_strips[i]
+        for x, n_columns in ((0, first), (width - last, last)):
+            if n_columns:
+                shifted = m.copy()
+                shifted[0, 2] += m[0, 0] * x
+                target[:, x:x + n_columns] = cv2.warpAffine(
+                    source, shifted, (n_columns, height), None, flags, border,
+                    border_value).reshape(target[:, x:x + n_columns].shape)
 
 
-def _strips(positions, start, extent, size, fill_mode):
-    """``(first, count)`` of the runs of output pixels at either end whose source
-    position lies outside the window's pixels ``[start, start + extent - 1]``,
-    where the warp reads a value ``cv2.resize`` does not (the window's edge is
-    repeated alike where it is the sample's edge and the fill mode repeats it)."""
-    strips = []
-    low, high = start, start + extent - 1
-    repeats = fill_mode in _EDGE_REPEATING
-    before = np.count_nonzero(positions < low) if not (repeats and start == 0) else 0
-    after = (np.count_nonzero(positions > high)
-             if not (repeats and start + extent == size) else 0)
+def _strips(maps, axis, starts, extents, size, fill_mode):
+    """Per map, ``(first, last)``: how many output pixels at the start and at the
+    end of ``axis`` have their source outside the window's pixels ``[start,
+    start + extent - 1]``, where the warp reads a value ``cv2.resize`` does not
+    (none where the window's edge is the sample's and the fill mode repeats it,
+    as the resize does)."""
+    positions = (maps[:, axis, axis, np.newaxis] * np.arange(size)
+                 + maps[:, axis, 2, np.newaxis])
+    before = np.count_nonzero(positions < starts[:, np.newaxis], axis=1)
+    after = np.count_nonzero(positions > (starts + extents - 1)[:, np.newaxis],
+                             axis=1)
+    if fill_mode in _EDGE_REPEATING:
+        before[starts == 0] = 0
+        after[starts + extents == size] = 0
     # Positions are monotonic: those before the window come first when increasing.
-    first, last = (before, after) if positions[-1] >= positions[0] else (after, before)
-    if first:
-        strips.append((0, first))
-    if last:
-        strips.append((len(positions) - last, last))
-    return strips
+    forwards = maps[:, axis, axis] > 0
+    return np.stack([np.where(forwards, before, after),
+                     np.where(forwards, after, before)], axis=1)
 
 
 def _opencv_view(a):
