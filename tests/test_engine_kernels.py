@@ -152,3 +152,115 @@ def test_rotation_is_in_degrees(fill_mode):
         X, {"theta": np.array([90.0])})
     # The map reads out[r, c] = in[c, W-1-r]: counter-clockwise on screen.
     np.testing.assert_allclose(out[0], np.rot90(X[0]), atol=1e-5)
+
+
+# Resized windows: crop + cv2.resize (+ cv2.flip) instead of the warp -------------
+
+def _window_maps_with_flips(rng, n, height, width):
+    """RandomResizedCrop's maps (torchvision's windows, ImageNet's scale and
+    ratio), each axis flipped with probability 1/2, as Compose fuses them."""
+    from sklearn_dlprep import Compose, RandomFlip, RandomResizedCrop
+    from sklearn_dlprep._engine import compose_inverse_maps
+
+    compose = Compose([("crop", RandomResizedCrop()), ("flip", RandomFlip())])
+    params = compose.sample_params(np.zeros((n, height, width)), random_state=rng)
+    crop = {key[len("crop__"):]: value for key, value in params.items()
+            if key.startswith("crop__")}
+    scale_x = crop["width"] / width
+    scale_y = crop["height"] / height
+    maps = np.zeros((n, 2, 3))
+    maps[:, 0, 0], maps[:, 1, 1] = scale_x, scale_y
+    maps[:, 0, 2] = crop["left"] + 0.5 * scale_x - 0.5
+    maps[:, 1, 2] = crop["top"] + 0.5 * scale_y - 0.5
+    flips = affine_inverse_maps({"flip_horizontal": rng.random(n) < 0.5,
+                                 "flip_vertical": rng.random(n) < 0.5},
+                                height, width)
+    return compose_inverse_maps([maps, flips])
+
+
+def _warp_all(X, maps, **kwargs):
+    out = np.empty_like(X)
+    rows = np.arange(len(X))
+    warp_rows(X, rows, out, rows, maps, **kwargs)
+    return out.astype(np.float64)
+
+
+@pytest.mark.parametrize("fill_mode", FILL_MODES + ("grid-constant", "mirror"))
+@pytest.mark.parametrize("shape", [(48, 64, 3), (37, 29, 1), (30, 30, 5)])
+def test_resized_windows_follow_the_reference_kernel(fill_mode, shape):
+    """Axis-aligned maps of whole windows inside the sample (a resized crop, with
+    flips) take the crop + resize path, which reads the pixels past the window's
+    edge as the warp does: within one grey level of the scipy kernel on uint8
+    and 3e-5 on float32 in [0, 1] (the warp's own precision, 2**-20 * (1 + p))."""
+    from sklearn_dlprep._engine._kernels import resize_windows
+
+    rng = np.random.default_rng(3)
+    maps = _window_maps_with_flips(rng, 30, *shape[:2])
+    assert resize_windows(maps, *shape[:2], 1)[0].all()
+    images = rng.random((len(maps), *shape))
+    for X, atol in (((images * 255).astype(np.uint8), 1),
+                    (images.astype(np.float32), 3e-5)):
+        expected = _warp_all(X, maps, fill_mode=fill_mode, cval=100.0,
+                             backend="scipy")
+        out = _warp_all(X, maps, fill_mode=fill_mode, cval=100.0)
+        np.testing.assert_allclose(out, expected, rtol=0, atol=atol)
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+def test_resized_windows_at_224_pixels(dtype):
+    """The ImageNet-style case: 224x224 RGB, many windows (some touch the
+    sample's edges, most lie inside it), within the warp's tolerances."""
+    rng = np.random.default_rng(4)
+    maps = _window_maps_with_flips(rng, 16, 224, 224)
+    images = rng.random((len(maps), 224, 224, 3))
+    X = (images * 255).astype(np.uint8) if dtype == np.uint8 else images.astype(
+        dtype)
+    expected = _warp_all(X, maps, backend="scipy", fill_mode="reflect")
+    out = _warp_all(X, maps, fill_mode="reflect")
+    np.testing.assert_allclose(out, expected, rtol=0,
+                               atol=1 if dtype == np.uint8 else 3e-5)
+
+
+@pytest.mark.parametrize("shape", [(224, 224, 3), (31, 45, 1), (300, 170, 4)])
+def test_nearest_resized_windows_equal_the_warp(shape, monkeypatch):
+    """With order=0 the resize reads exactly the warp's pixels; maps with a
+    position at (or within round-off of) a tie between two pixels, which the
+    two break differently, are left to the warp."""
+    from sklearn_dlprep._engine import _kernels
+
+    rng = np.random.default_rng(5)
+    maps = _window_maps_with_flips(rng, 40, *shape[:2])
+    taken = _kernels.resize_windows(maps, *shape[:2], 0)[0]
+    assert taken.any()
+    X = rng.integers(0, 256, size=(len(maps), *shape), dtype=np.uint8)
+    fast = _warp_all(X, maps, order=0, fill_mode="constant", cval=7.0)
+    monkeypatch.setattr(_kernels, "_resize_windows",
+                        lambda X, src, out, dst, maps, todo, *args: np.zeros(
+                            len(todo), dtype=bool))
+    warped = _warp_all(X, maps, order=0, fill_mode="constant", cval=7.0)
+    np.testing.assert_array_equal(fast, warped)
+
+
+def test_maps_that_are_not_resized_windows_are_warped():
+    """Rotations, shears, windows reaching past the sample and windows of
+    fractional size or position are not resized windows."""
+    from sklearn_dlprep._engine._kernels import resize_windows
+
+    maps = np.array([
+        [[0.5, 0.0, 1.75], [0.0, 0.5, 1.75]],     # window (2, 2, 5, 5): resized
+        [[0.5, 0.1, 1.75], [0.0, 0.5, 1.75]],     # sheared
+        [[0.5, 0.0, -4.25], [0.0, 0.5, 1.75]],    # starts 4 pixels left of 0
+        [[0.5, 0.0, 7.75], [0.0, 0.5, 1.75]],     # ends past the right edge
+        [[0.55, 0.0, 1.775], [0.0, 0.5, 1.75]],   # 5.5 pixels wide
+        [[0.5, 0.0, 2.0], [0.0, 0.5, 1.75]],      # starts at 2.25
+        [[-0.5, 0.0, 6.25], [0.0, 0.5, 1.75]],    # window (2, 2, 5, 5), flipped
+    ])
+    ok, windows = resize_windows(maps, 10, 10, 1)
+    np.testing.assert_array_equal(ok, [True, False, False, False, False, False,
+                                       True])
+    np.testing.assert_array_equal(windows[[0, 6]], [[2, 2, 5, 5], [2, 2, 5, 5]])
+    # 64 of 224 columns: output column 3 reads half-way between two pixels,
+    # (3 + 0.5) * 64 / 224 = 1: a tie for order=0, nothing special for order=1.
+    tie = np.array([[[64 / 224, 0.0, 0.5 * 64 / 224 - 0.5], [0.0, 1.0, 0.0]]])
+    assert not resize_windows(tie, 224, 224, 0)[0][0]
+    assert resize_windows(tie, 224, 224, 1)[0][0]

@@ -22,6 +22,12 @@ Exactness and precision, for every dtype:
 - The identity, flips and shifts by whole pixels (with no rotation, shear or zoom)
   are copies of values (with the fill mode's edge handling): exact for every dtype,
   int64 and uint64 included.
+- Axis-aligned maps of a whole window inside the sample (a resized crop, with
+  flips), on uint8 and float32, are a crop, ``cv2.resize`` and ``cv2.flip``
+  (three times cheaper than the warp at 224 pixels); the few outer rows and
+  columns that read past the window are warped. Within one grey level of the
+  warp on uint8, 3e-5 of the value range on float32; with ``order=0`` the same
+  pixels (maps with a position at a tie between two pixels are warped).
 - Results are cast back exactly: integers are rounded and clipped to the dtype's
   range (the bound is compared, never cast: ``float(2**63 - 1)`` is ``2**63``), and
   floats saturate at the dtype's largest finite value. Finite input never gives a
@@ -166,7 +172,10 @@ def warp_rows(X, src_rows, out, dst_rows, maps, *, order=1, fill_mode="nearest",
     todo = (codes < 0) & ~whole
     if backend == "auto" and uses_opencv(X.dtype, X.shape[1:], order):
         fast = np.flatnonzero(todo & ~far)
-        _warp_opencv(X, src_rows, out, dst_rows, maps, fast, order, fill_mode, cval)
+        resized = _resize_windows(X, src_rows, out, dst_rows, maps, fast, order,
+                                  fill_mode, cval)
+        _warp_opencv(X, src_rows, out, dst_rows, maps, fast[~resized], order,
+                     fill_mode, cval)
         if fill_mode == "constant" and len(fast):
             # OpenCV's constant border blends a one-pixel band; scipy's does not.
             _fill_outside(out, dst_rows[fast], maps[fast], height, width, cval)
@@ -350,6 +359,187 @@ def _warp_opencv(X, src_rows, out, dst_rows, maps, todo, order, fill_mode, cval,
             out[d] = result
         else:
             out[d] = cast_like(result, out.dtype)
+
+
+# A window resized by cv2.resize reproduces the warp where the map is axis-aligned
+# and the window whole pixels inside the sample. Tolerances on the map: its scale
+# times the size and its window's origin must be whole numbers up to round-off.
+_WHOLE_TOLERANCE = 1e-7
+_CV2_RESIZE = {0: cv2.INTER_NEAREST_EXACT, 1: cv2.INTER_LINEAR}
+# Fill modes that read the edge pixel itself one pixel past it (as cv2.resize
+# repeats a window's edge).
+_EDGE_REPEATING = ("nearest", "reflect")
+
+
+def resize_windows(maps, height, width, order):
+    """Which maps are a window of the sample resized to the sample's size.
+
+    A map ``x -> a x + c`` (and ``y -> e y + f``) with no rotation or shear reads
+    the window ``[x0, x0 + w)`` (``w = |a| width``) as ``cv2.resize`` reads it,
+    source position ``x0 + (x + 0.5) w / width - 0.5`` (flipped when ``a < 0``),
+    when ``w`` and ``x0`` are whole numbers and the window lies inside the sample.
+
+    With ``order=0`` the warp rounds each position to the nearest pixel and
+    ``INTER_NEAREST_EXACT`` floors ``(x + 0.5) w / width``: the same pixel, except
+    at a tie (a position half-way between two pixels, which the two break in
+    opposite directions) and within their errors of one (OpenCV's warp quantizes
+    positions to 1/1024 pixel, its resize the scale to 2**-16): such maps are left
+    to the warp. Positions are multiples of ``1 / (2 width)``, so the distance to
+    a tie is computed exactly, in integers.
+
+    Parameters
+    ----------
+    maps : ndarray of shape (n, 2, 3)
+        Inverse maps in (x=column, y=row) order.
+    height, width : int
+        Size of the input and the output.
+    order : {0, 1}
+
+    Returns
+    -------
+    ok : ndarray of bool of shape (n,)
+    windows : ndarray of int of shape (n, 4)
+        ``(left, top, width, height)`` of each window (meaningful where ``ok``).
+    """
+    n = len(maps)
+    ok = (maps[:, 0, 1] == 0) & (maps[:, 1, 0] == 0)
+    windows = np.zeros((n, 4), dtype=np.intp)
+    for axis, size in enumerate((width, height)):
+        scale, offset = maps[:, axis, axis], maps[:, axis, 2]
+        extent = np.abs(scale) * size
+        whole_extent = np.rint(extent)
+        # The first source position: x0 + scale / 2 - 1/2 read forwards, or
+        # x0 + w - scale / 2 - 1/2 from the window's far end when flipped.
+        origin = np.where(scale > 0, offset - 0.5 * scale + 0.5,
+                          offset - whole_extent - 0.5 * scale + 0.5)
+        whole_origin = np.rint(origin)
+        ok &= ((np.abs(extent - whole_extent) <= _WHOLE_TOLERANCE * size)
+               & (np.abs(origin - whole_origin) <= _WHOLE_TOLERANCE)
+               & (whole_extent >= 1) & (whole_origin >= 0)
+               & (whole_origin + whole_extent <= size))
+        windows[ok, axis] = whole_origin[ok]
+        windows[ok, axis + 2] = whole_extent[ok]
+        if order == 0 and ok.any():
+            # (x + 0.5) w / size has a fractional part r / (2 size): a tie when
+            # r = 0, at distance min(r, 2 size - r) / (2 size) from one.
+            twice = 2 * size
+            r = np.outer(windows[:, axis + 2], 2 * np.arange(size) + 1) % twice
+            distance = np.minimum(r, twice - r).min(axis=1) / twice
+            margin = max(size / 2.0**17, 2.0**-10)
+            ok &= distance > margin
+    return ok, windows
+
+
+def _resize_windows(X, src_rows, out, dst_rows, maps, todo, order, fill_mode, cval):
+    """Warp the rows ``todo`` whose map is a resized window (see
+    :func:`resize_windows`) as a crop, ``cv2.resize`` and ``cv2.flip``: about three
+    times cheaper than the warp at 224 pixels. Returns which of ``todo`` it did.
+
+    ``cv2.resize`` repeats the window's edge where the warp reads the pixel
+    beyond it (bilinear positions within half a pixel of the window's edge, or
+    the fill mode's value past the sample's edge): those few outer rows and
+    columns of the output are warped as strips. uint8 results are within one grey
+    level of the warp's (the warp weighs in 1/32 pixel, the resize in 2**-11),
+    float32 within 3e-5 of the value range.
+    """
+    done = np.zeros(len(todo), dtype=bool)
+    height, width, channels = X.shape[1:]
+    if not len(todo) or X.dtype not in _CV2_NATIVE or order not in _CV2_RESIZE:
+        return done
+    ok, windows = resize_windows(maps[todo], height, width, order)
+    if ok.any():
+        # Channels in the warp's groups, so that every channel comes out as it
+        # would on its own (OpenCV's float32 resize of 5 channels is coarser).
+        for group in _channel_groups(channels) or [slice(None)]:
+            _resize_group(X[..., group], src_rows, out[..., group], dst_rows, maps,
+                          todo[ok], windows[ok], order, fill_mode, cval)
+    return ok
+
+
+def _resize_group(X, src_rows, out, dst_rows, maps, todo, windows, order,
+                  fill_mode, cval):
+    """:func:`_resize_windows` for 1, 3 or 4 channels, ``windows[i]`` being the
+    window of row ``todo[i]``."""
+    height, width, channels = X.shape[1:]
+    squeeze = channels == 1  # OpenCV drops a trailing axis of length 1
+    X_rows, out_rows = (X[..., 0], out[..., 0]) if squeeze else (X, out)
+    direct = _dense_rows(out_rows)
+    size = (width, height)
+    interpolation = _CV2_RESIZE[order]
+    flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+    border = _CV2_BORDERS[fill_mode]
+    border_value = (_border_value(cval),) * 4
+    if order == 1:  # nearest positions round into the window: no strip
+        x_strips = _strips(maps[todo], 0, windows[:, 0], windows[:, 2], width,
+                           fill_mode).tolist()
+        y_strips = _strips(maps[todo], 1, windows[:, 1], windows[:, 3], height,
+                           fill_mode).tolist()
+    for i, (row, (left, top, w, h)) in enumerate(zip(todo.tolist(),
+                                                     windows.tolist())):
+        s, d, m = src_rows[row], dst_rows[row], maps[row]
+        window = _opencv_view(X_rows[s][top:top + h, left:left + w])
+        flip_x, flip_y = m[0, 0] < 0, m[1, 1] < 0
+        if flip_x or flip_y:
+            code = -1 if flip_x and flip_y else (1 if flip_x else 0)
+            resized = cv2.resize(window, size, interpolation=interpolation)
+            if direct:
+                cv2.flip(resized, code, out_rows[d])
+            else:
+                out_rows[d] = cv2.flip(resized, code)
+        elif direct:
+            cv2.resize(window, size, out_rows[d], interpolation=interpolation)
+        else:
+            out_rows[d] = cv2.resize(window, size, interpolation=interpolation)
+        if order == 0 or not any(x_strips[i]) and not any(y_strips[i]):
+            continue
+        # The output's outer rows and columns whose source lies past the window.
+        target = out_rows[d]
+        source = _opencv_view(X_rows[s])
+        first, last = y_strips[i]
+        for y, n_rows in ((0, first), (height - last, last)):
+            if n_rows:
+                shifted = m.copy()
+                shifted[1, 2] += m[1, 1] * y
+                target[y:y + n_rows] = cv2.warpAffine(
+                    source, shifted, (width, n_rows), None, flags, border,
+                    border_value).reshape(target[y:y + n_rows].shape)
+        first, last = x_strips[i]
+        for x, n_columns in ((0, first), (width - last, last)):
+            if n_columns:
+                shifted = m.copy()
+                shifted[0, 2] += m[0, 0] * x
+                target[:, x:x + n_columns] = cv2.warpAffine(
+                    source, shifted, (n_columns, height), None, flags, border,
+                    border_value).reshape(target[:, x:x + n_columns].shape)
+
+
+def _strips(maps, axis, starts, extents, size, fill_mode):
+    """Per map, ``(first, last)``: how many output pixels at the start and at the
+    end of ``axis`` have their source outside the window's pixels ``[start,
+    start + extent - 1]``, where the warp reads a value ``cv2.resize`` does not
+    (none where the window's edge is the sample's and the fill mode repeats it,
+    as the resize does)."""
+    positions = (maps[:, axis, axis, np.newaxis] * np.arange(size)
+                 + maps[:, axis, 2, np.newaxis])
+    before = np.count_nonzero(positions < starts[:, np.newaxis], axis=1)
+    after = np.count_nonzero(positions > (starts + extents - 1)[:, np.newaxis],
+                             axis=1)
+    if fill_mode in _EDGE_REPEATING:
+        before[starts == 0] = 0
+        after[starts + extents == size] = 0
+    # Positions are monotonic: those before the window come first when increasing.
+    forwards = maps[:, axis, axis] > 0
+    return np.stack([np.where(forwards, before, after),
+                     np.where(forwards, after, before)], axis=1)
+
+
+def _opencv_view(a):
+    """``a`` if OpenCV can read it in place (rows of densely packed pixels, as
+    a window of a dense image), else a contiguous copy."""
+    if a.strides[1:] == ((a.shape[-1] * a.itemsize, a.itemsize) if a.ndim == 3
+                         else (a.itemsize,)):
+        return a
+    return np.ascontiguousarray(a)
 
 
 # float64 samples whose largest magnitude lies in [2**-100, 2**100] warp in float32
