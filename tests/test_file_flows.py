@@ -238,3 +238,19 @@ def test_pickles_and_shards_over_dataloader_workers(folder, monkeypatch):
         seen = sorted(int(np.flatnonzero((reference == row).all(axis=1))[0])
                       for row in images)
         assert seen == list(range(12))
+
+
+def test_prefetch_and_next_give_the_same_batches(folder):
+    """prefetch=2 prepares the same batches ahead in a thread; next() runs on."""
+    make = lambda **kw: AUGMENTER.flow_from_directory(  # noqa: E731
+        folder, target_size=(16, 16), batch_size=5, seed=1, **kw)
+    plain, ahead = make(), make(prefetch=2)
+    for (X_a, y_a), (X_b, y_b) in zip(_epoch(plain), _epoch(ahead)):
+        np.testing.assert_array_equal(X_a, X_b)
+        np.testing.assert_array_equal(y_a, y_b)
+    assert [len(next(plain)[0]) for _ in range(4)] == [5, 5, 2, 5]  # epochs run on
+
+
+def test_a_missing_folder_is_named(tmp_path):
+    with pytest.raises(ValueError, match="nowhere"):
+        ArrayAugmenter().flow_from_directory(tmp_path / "nowhere")
