@@ -122,7 +122,7 @@ print(len(flow), "batches an epoch; classes", flow.class_indices)
 X_test = flatten(ImageFileReader((32, 32), interpolation="nearest")
                  .transform(test_paths) / 255 - 0.5)
 clf = MLPClassifier((64,), random_state=0)
-for epoch in range(20):
+for _ in range(20):  # epochs
     for X_batch, y_batch in flow:  # every epoch: new order, new augmentations
         clf.partial_fit(flatten(X_batch / 255 - 0.5), y_batch, classes=[0, 1])
 print(f"accuracy on the held-out files: {clf.score(X_test, test_labels):.3f}")

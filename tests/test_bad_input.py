@@ -21,12 +21,11 @@ case checks that the input is accepted instead.
 import copy
 import inspect
 import re
+import warnings
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-
-import warnings
 
 import numpy as np
 import pandas as pd

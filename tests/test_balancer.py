@@ -26,7 +26,8 @@ IMBLEARN_STRATEGIES = ["auto", "minority", "not minority", "not majority", "all"
                        {0: 40, 1: 30, 2: 25}, lambda y: {2: 20}]
 
 
-@pytest.mark.parametrize("strategy", IMBLEARN_STRATEGIES, ids=lambda s: "callable" if callable(s) else str(s))
+@pytest.mark.parametrize("strategy", IMBLEARN_STRATEGIES,
+                         ids=lambda s: "callable" if callable(s) else str(s))
 def test_counts_match_random_over_sampler(strategy):
     """Every imbalanced-learn strategy form gives RandomOverSampler's counts."""
     X, y = _imbalanced()

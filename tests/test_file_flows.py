@@ -8,9 +8,9 @@ import warnings
 
 import numpy as np
 import pytest
+import torch_standin
 from image_files import crop, write_bad_files, write_image
 
-import torch_standin
 from sklearn_dlprep import ArrayAugmenter, Compose, MixUp, RandomFlip
 from sklearn_dlprep.datasets import load_image_folder
 
