@@ -307,7 +307,9 @@ class BaseAugmenter(BaseSampler):
         X : array-like of shape (n_samples, n_features) or (n_samples, *sample_shape)
             Samples, possibly a ``numpy.memmap``: it is not copied. Float samples
             are scanned once for NaN and infinity, which are refused as everywhere
-            else, by a reduction that reads ``X`` without allocating its size.
+            else, by a reduction that reads ``X`` without allocating its size. A
+            ``dask.array`` is computed batch by batch (only the chunks that hold a
+            batch's rows), its values checked in each batch.
         y : array-like of shape (n_samples,) or (n_samples, n_classes), default=None
             Targets. Without ``y`` the batches are arrays, not pairs.
         batch_size : int, default=32

@@ -48,13 +48,14 @@ from sklearn.base import clone
 from sklearn.utils import assert_all_finite
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
+from ._dask import check_dask_samples, compute, is_dask_array
 from ._readers import ImageFileSequence, warn_skipped
 from .operations import Operation
 from .utils._layout import to_canonical
 from .utils._memory import check_allocation
 from .utils._random import make_generator
 from .utils._sampling import balanced_table, class_labels
-from .utils._validation import validate_samples
+from .utils._validation import check_finite_samples, validate_samples
 
 # Spawn keys: an epoch key is (_IN_PROCESS, epoch) or (_IN_TORCH_WORKER, epoch);
 # the order of an epoch and each batch get their own child.
@@ -127,8 +128,11 @@ class ArrayFlow:
         augmenter = clone(augmenter)
         # The checks of augment(): a memmap is neither copied nor loaded, only read
         # once for NaN (a float sum, no mask of its size). Image files
-        # (flow_from_directory) are read batch by batch, integers, never NaN.
-        if not isinstance(X, ImageFileSequence):
+        # (flow_from_directory) are read batch by batch, integers, never NaN; a
+        # dask array is computed batch by batch too, its values checked there.
+        if is_dask_array(X):
+            X = check_dask_samples(X)
+        elif not isinstance(X, ImageFileSequence):
             X = validate_samples(None, X)
         plan = augmenter.make_plan(X.shape, X.dtype)
         n_samples = X.shape[0]
@@ -555,6 +559,10 @@ class _BatchSource:
                 self._report_skipped(read.skipped)
                 rows = read.indices
             batch = read.images
+        elif is_dask_array(self.X):
+            # Only the chunks that hold the batch's rows are computed.
+            (batch,) = compute(self.X[rows])
+            check_finite_samples(batch, row_index=rows)
         else:
             batch = np.asarray(self.X[rows])
         out = np.empty_like(batch)

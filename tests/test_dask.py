@@ -389,3 +389,48 @@ def test_npy_stack_on_a_local_cluster_equals_the_single_machine_result(tmp_path)
     assert_allclose(scaler.scale_, ChannelStandardizer().fit(in_memory).scale_,
                     rtol=1e-6)
     assert_array_equal(standardised, scaler.transform(in_memory))
+
+
+class _CountingArray:
+    """An array that records which rows dask reads from it."""
+
+    def __init__(self, array):
+        self.array, self.rows_read = array, set()
+        self.shape, self.dtype, self.ndim = array.shape, array.dtype, array.ndim
+
+    def __getitem__(self, key):
+        rows = np.arange(self.shape[0])[key[0] if isinstance(key, tuple) else key]
+        self.rows_read.update(np.atleast_1d(rows).tolist())
+        return self.array[key]
+
+
+def test_flow_over_a_dask_array_computes_only_the_batch_rows():
+    """A flow over a dask array equals the flow over its numpy array for one
+    seed, and reading batch 0 (no shuffling) computes only its chunk."""
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 256, (40, 8, 8, 3), dtype=np.uint8)
+    y = np.arange(40) % 2
+    augmenter = ArrayAugmenter(rotation_range=20, horizontal_flip=True)
+    for shuffle in (False, True):
+        lazy = augmenter.flow(da.from_array(X, chunks=(10, 8, 8, 3)), y,
+                              batch_size=10, shuffle=shuffle, seed=0)
+        eager = augmenter.flow(X, y, batch_size=10, shuffle=shuffle, seed=0)
+        for (X_lazy, y_lazy), (X_eager, y_eager) in zip(lazy, eager):
+            assert isinstance(X_lazy, np.ndarray)
+            assert_array_equal(X_lazy, X_eager)
+            assert_array_equal(y_lazy, y_eager)
+    source = _CountingArray(X)
+    flow = augmenter.flow(da.from_array(source, chunks=(10, 8, 8, 3)), y,
+                          batch_size=10, shuffle=False)
+    flow[0]
+    assert source.rows_read == set(range(10))
+
+
+def test_flow_over_a_dask_array_names_the_row_holding_nan():
+    X = np.zeros((30, 5, 6), dtype=np.float32)
+    X[17, 2, 1] = np.nan
+    flow = ArrayAugmenter(width_shift_range=0.1).flow(
+        da.from_array(X, chunks=(10, 5, 6)), batch_size=10, shuffle=False)
+    flow[0]
+    with pytest.raises(ValueError, match=r"NaN \(first rows at fault: \[17\]\)"):
+        flow[1]

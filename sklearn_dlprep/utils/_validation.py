@@ -104,8 +104,10 @@ def first_bad_rows(X, limit=5):
     return found
 
 
-def check_finite_samples(X, name="X"):
-    """Refuse NaN or infinity in a float ``X``, naming the first rows that hold it."""
+def check_finite_samples(X, name="X", row_index=None):
+    """Refuse NaN or infinity in a float ``X``, naming the first rows that hold it
+    (as positions in the caller's data when ``X`` is a gather of its rows
+    ``row_index``)."""
     if X.dtype.kind != "f" or X.size == 0:
         return
     # np.isfinite over a whole float dataset would allocate a boolean copy; a sum
@@ -125,6 +127,8 @@ def check_finite_samples(X, name="X"):
     if not rows:  # the sum overflowed, every value is finite
         return
     kind = "NaN" if np.isnan(X[rows]).any() else "infinity"
+    if row_index is not None:
+        rows = sorted(int(row) for row in np.asarray(row_index)[rows])
     raise ValueError(
         f"Input {name} contains {kind} (first rows at fault: {rows}). Remove or "
         "impute those values before augmenting or scaling."
