@@ -773,18 +773,24 @@ class ChannelMinMaxScaler(_ArrayTransformerMixin, BaseEstimator):
 def _channel_moments(X, layout):
     """Count, mean and sum of squared deviations of each channel of ``X``.
 
-    For a dask ``X``, dask's mean and (pairwise, stable) variance reductions, in
-    one pass over the chunks.
+    For a dask ``X``, the same computation on every chunk of rows (where the
+    chunk lies), the chunks' moments then combined in order: one pass, no float64
+    copy of a whole chunk kept, a few numbers per chunk sent back.
     """
     positions = layout.n_features // layout.n_channels
     if is_dask_array(X):
-        canonical = to_canonical(X, layout).astype(np.float64)
-        mean, var = compute(canonical.mean(axis=(0, 1, 2)),
-                            canonical.var(axis=(0, 1, 2)))
-        if not (np.isfinite(mean).all() and np.isfinite(var).all()):
+        from dask import delayed
+
+        chunks = X.to_delayed().ravel()  # one per chunk of rows
+        parts = compute(*[delayed(_channel_moments)(chunk, layout)
+                          for chunk in chunks])
+        n_values, mean, m2 = 0, np.zeros(layout.n_channels), np.zeros(
+            layout.n_channels)
+        for part in parts:
+            n_values, mean, m2 = _combine_moments(n_values, mean, m2, *part)
+        if not (np.isfinite(mean).all() and np.isfinite(m2).all()):
             refuse_non_finite(X)
-        n_values = X.shape[0] * positions
-        return n_values, mean, var * n_values
+        return n_values, mean, m2
     n_values = 0
     mean = np.zeros(layout.n_channels)
     m2 = np.zeros(layout.n_channels)
