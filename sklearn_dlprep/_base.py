@@ -308,8 +308,10 @@ class BaseAugmenter(BaseSampler):
             Samples, possibly a ``numpy.memmap``: it is not copied. Float samples
             are scanned once for NaN and infinity, which are refused as everywhere
             else, by a reduction that reads ``X`` without allocating its size. A
-            ``dask.array`` is computed batch by batch (only the chunks that hold a
-            batch's rows), its values checked in each batch.
+            ``dask.array`` is computed batch by batch (the chunks that hold a
+            batch's rows, whole: with ``shuffle=True`` a batch reads from many
+            chunks, so keep chunks small or use a memmap), its values checked in
+            each batch.
         y : array-like of shape (n_samples,) or (n_samples, n_classes), default=None
             Targets. Without ``y`` the batches are arrays, not pairs.
         batch_size : int, default=32
@@ -388,13 +390,15 @@ class BaseAugmenter(BaseSampler):
     def flow_from_directory(self, directory, target_size=(256, 256),
                             color_mode="rgb", classes=None,
                             class_mode="categorical", batch_size=32, shuffle=True,
-                            seed=None, follow_links=False, interpolation="nearest",
-                            *, random_state=None, balance=False, drop_last=False,
+                            seed=None, *, follow_links=False, interpolation="nearest",
+                            random_state=None, balance=False, drop_last=False,
                             prefetch=0, mix=None, on_error="raise", n_jobs=None):
         """Iterate over augmented batches of the images of a folder, read on demand.
 
-        Keras' ``ImageDataGenerator.flow_from_directory``, with its argument names
-        and defaults: ``directory`` holds one sub-folder per class; each batch
+        Keras' ``ImageDataGenerator.flow_from_directory``, with the names and
+        defaults of its arguments that apply (those after ``seed`` are keywords
+        only; ``subset`` and the ``save_*`` arguments are not taken):
+        ``directory`` holds one sub-folder per class; each batch
         reads, decodes and resizes only its own files, then augments them, so
         memory holds a few batches whatever the folder's size. The returned flow
         is the one :meth:`flow` returns (epochs, ``next``, ``flow[i]``, Keras'
@@ -494,14 +498,15 @@ class BaseAugmenter(BaseSampler):
                             y_col="class", weight_col=None, target_size=(256, 256),
                             color_mode="rgb", classes=None,
                             class_mode="categorical", batch_size=32, shuffle=True,
-                            seed=None, interpolation="nearest",
-                            validate_filenames=True, *, random_state=None,
+                            seed=None, *, interpolation="nearest",
+                            validate_filenames=True, random_state=None,
                             balance=False, drop_last=False, prefetch=0, mix=None,
                             on_error="raise", n_jobs=None):
         """Iterate over augmented batches of the image files a DataFrame lists.
 
-        Keras' ``ImageDataGenerator.flow_from_dataframe``, with its argument
-        names and defaults: ``x_col`` holds file paths (joined to ``directory``
+        Keras' ``ImageDataGenerator.flow_from_dataframe``, with the names and
+        defaults of its arguments that apply (those after ``seed`` are keywords
+        only): ``x_col`` holds file paths (joined to ``directory``
         when given), ``y_col`` the labels; each batch reads only its own files.
         Everything else is as in :meth:`flow_from_directory`.
 
@@ -515,14 +520,17 @@ class BaseAugmenter(BaseSampler):
             they are.
         x_col : str, default="filename"
         y_col : str or None, default="class"
-            Class names (str) or numbers. Class names become indices into their
-            sorted list (or into ``classes``: rows of other classes are left out,
-            as Keras does); numbers are the classes themselves (or, with
-            ``class_mode="raw"``, targets returned as they are).
+            Class names (str) or class indices (ints from 0). Class names become
+            indices into their sorted list, or into ``classes``; indices are kept
+            (``classes`` then lists the indices to keep, in label order). Rows of
+            classes not in ``classes`` are left out, as Keras does. With
+            ``class_mode="raw"``, the column is returned as it is.
         weight_col : str or None, default=None
             Sample weights: batches become ``(X, y, w)``.
-        target_size, color_mode, classes
+        target_size, color_mode
             As in :meth:`flow_from_directory`.
+        classes : list or None, default=None
+            The classes to keep, in label order: names (str) or indices (ints).
         class_mode : {"categorical", "binary", "sparse", "raw"} or None, \
                 default="categorical"
             As in :meth:`flow_from_directory`; ``"raw"`` returns ``y_col`` as it
@@ -541,7 +549,7 @@ class BaseAugmenter(BaseSampler):
         -------
         flow : ArrayFlow
             As :meth:`flow_from_directory` returns it (``filenames`` are the
-            paths as given in ``x_col``).
+            values of ``x_col``, of the rows kept).
 
         Examples
         --------

@@ -8,6 +8,7 @@ a few batches whatever the folder's size, and everything a flow does (epochs,
 ``prefetch``, ``balance``, ``mix``) works the same.
 """
 
+import numbers
 import os
 
 import numpy as np
@@ -46,28 +47,26 @@ def _targets(labels, n_classes, class_mode):
     return one_hot
 
 
-def _file_flow(augmenter, filepaths, y, *, labels, class_names, directory,
+def _file_flow(augmenter, filepaths, y, *, labels, class_names, filenames,
                target_size, color_mode, interpolation, on_error, n_jobs,
                sample_weight=None, skipped=(), **flow_kwargs):
     check_image_size(target_size, name="target_size", allow_none=True)
     check_reading_options(color_mode, interpolation, on_error, n_jobs)
     sequence = ImageFileSequence(filepaths, target_size, color_mode=color_mode,
                                  interpolation=interpolation, on_error=on_error,
-                                 n_jobs=n_jobs)
+                                 n_jobs=n_jobs, size_name="target_size")
     flow = make_flow(augmenter, sequence, y, sample_weight=sample_weight,
                      skipped_filenames=skipped, **flow_kwargs)
-    # What Keras' DirectoryIterator and DataFrameIterator expose.
+    # What Keras' DirectoryIterator and DataFrameIterator expose; ``classes`` in
+    # Keras' meaning (the columns of mixed labels stay in ``mix_classes``).
     flow.filepaths = list(filepaths)
-    flow.filenames = ([os.path.relpath(path, directory) for path in filepaths]
-                      if directory is not None else list(filepaths))
+    flow.filenames = list(filenames)
     flow.samples = len(filepaths)
     flow.image_shape = tuple(sequence.shape[1:])
     flow.class_indices = (None if class_names is None else
                           {name: index for index, name in enumerate(class_names)})
     flow.num_classes = None if class_names is None else len(class_names)
-    flow.labels = labels
-    if flow.classes is None:  # Keras' meaning: the class of every file
-        flow.classes = labels
+    flow.classes = flow.labels = labels
     return flow
 
 
@@ -81,10 +80,38 @@ def flow_from_directory(augmenter, directory, *, target_size, color_mode, classe
         extensions=IMAGE_EXTENSIONS)
     return _file_flow(
         augmenter, paths, _targets(labels, len(class_names), class_mode),
-        labels=labels, class_names=class_names, directory=os.fspath(directory),
+        labels=labels, class_names=class_names,
+        filenames=[os.path.relpath(path, directory) for path in paths],
         target_size=target_size, color_mode=color_mode,
         interpolation=interpolation, on_error=on_error, n_jobs=n_jobs,
         **flow_kwargs)
+
+
+def _class_indices(values, classes, y_col):
+    """Rows to keep and their class indices, for labels that are already class
+    indices (ints from 0): kept as they are, or positions in ``classes``."""
+    values = np.asarray(values)
+    if values.dtype.kind == "b":
+        values = values.astype(np.int64)
+    if values.dtype.kind == "f" and np.all(values == np.round(values)):
+        values = values.astype(np.int64)
+    if values.dtype.kind not in "iu" or (values.size and values.min() < 0):
+        raise ValueError(
+            f"y_col={y_col!r} holds numbers that are not class indices (ints from "
+            "0); pass class_mode='raw' to use them as targets as they are."
+        )
+    if classes is None:
+        n_classes = int(values.max()) + 1 if values.size else 0
+        return np.ones(len(values), dtype=bool), values, list(range(n_classes))
+    classes = list(classes)
+    if not all(isinstance(c, numbers.Integral) for c in classes):
+        raise TypeError(
+            f"y_col={y_col!r} holds class indices (ints): classes must list ints "
+            f"too, got {classes!r}."
+        )
+    position = {int(c): i for i, c in enumerate(classes)}
+    keep = np.array([int(v) in position for v in values], dtype=bool)
+    return keep, np.array([position.get(int(v), -1) for v in values]), classes
 
 
 def flow_from_dataframe(augmenter, dataframe, directory, *, x_col, y_col,
@@ -100,34 +127,50 @@ def flow_from_dataframe(augmenter, dataframe, directory, *, x_col, y_col,
             f"class_mode={class_mode!r} needs labels: name their column in y_col, or "
             "pass class_mode=None for batches of images only."
         )
-    if weight_col is not None and weight_col not in getattr(dataframe, "columns", ()):
+    columns = list(getattr(dataframe, "columns", []))
+    if weight_col is not None and weight_col not in columns:
         raise ValueError(
             f"weight_col={weight_col!r} is not a column of the DataFrame; its "
-            f"columns are {list(getattr(dataframe, 'columns', []))}."
+            f"columns are {columns}."
         )
+    numeric = (y_col is not None and y_col in columns
+               and np.asarray(dataframe[y_col]).dtype.kind in "biuf")
+    by_name = class_mode not in ("raw", None) and not numeric
     index = index_dataframe(dataframe, directory, x_col=x_col, y_col=y_col,
-                            classes=classes, on_error=on_error,
-                            validate_filenames=validate_filenames)
-    labels, class_names, y = index.labels, index.class_names, None
+                            classes=classes if by_name else None,
+                            on_error=on_error, validate_filenames=validate_filenames)
+    rows, labels, class_names, y = index.rows, index.labels, index.class_names, None
     if class_mode == "raw":
-        y, labels = labels, None
+        y, labels = dataframe[y_col].to_numpy()[rows], None
     elif class_mode is not None:
-        if class_names is None:  # numbers used as class labels
-            values = np.asarray(labels)
-            if values.dtype.kind == "f" and not np.all(values == np.round(values)):
-                raise ValueError(
-                    f"y_col={y_col!r} holds non-integer numbers, which are not class "
-                    f"labels for class_mode={class_mode!r}; pass class_mode='raw' to "
-                    "use them as targets as they are."
-                )
-            uniques, labels = np.unique(values, return_inverse=True)
-            class_names = uniques.tolist()
+        if not by_name:
+            keep, labels, class_names = _class_indices(labels, classes, y_col)
+            rows, labels = rows[keep], labels[keep]
+            if not len(rows):
+                raise ValueError(f"No rows left: no label of y_col={y_col!r} is in "
+                                 f"classes={classes!r}.")
         y = _targets(labels, len(class_names), class_mode)
-    sample_weight = (None if weight_col is None else
-                     dataframe[weight_col].to_numpy()[index.rows])
+    kept = set(rows.tolist())
+    filepaths = [path for row, path in zip(index.rows, index.filepaths) if row in kept]
+    sample_weight = None
+    if weight_col is not None:
+        if y is None:
+            raise ValueError(
+                f"weight_col={weight_col!r} needs labels: batches of (X, y, w) "
+                "need y_col and a class_mode other than None."
+            )
+        sample_weight = dataframe[weight_col].to_numpy()[rows]
+        if sample_weight.dtype.kind not in "biuf" or not np.all(
+                np.isfinite(sample_weight)):
+            raise ValueError(
+                f"weight_col={weight_col!r} must hold finite numbers, one per row; "
+                f"got dtype {sample_weight.dtype}"
+                + ("" if sample_weight.dtype.kind not in "f" else " with NaN or "
+                   "infinity") + "."
+            )
     return _file_flow(
-        augmenter, index.filepaths, y, labels=labels, class_names=class_names,
-        directory=None if directory is None else os.fspath(directory),
+        augmenter, filepaths, y, labels=labels, class_names=class_names,
+        filenames=dataframe[x_col].to_numpy()[rows].tolist(),
         target_size=target_size, color_mode=color_mode,
         interpolation=interpolation, on_error=on_error, n_jobs=n_jobs,
         sample_weight=sample_weight, skipped=index.skipped_filenames,

@@ -98,9 +98,12 @@ class ArrayFlow:
         A copy of the mixing operation.
     classes : ndarray or None
         With ``mix``, the class of each column of the soft labels; over image
-        files, the class of each file (Keras' meaning).
+        files (``flow_from_directory``), the class of each file, Keras' meaning.
+    mix_classes : ndarray or None
+        With ``mix``, the class of each column of the soft labels.
     skipped_filenames : list of str
-        Image files left out because they cannot be read (empty for arrays).
+        Image files left out because they cannot be read, met in this process
+        (DataLoader workers report theirs in their own warnings).
     """
 
     # Whether the class is composed with torch's IterableDataset (set there).
@@ -186,7 +189,7 @@ class ArrayFlow:
         self.drop_last = bool(drop_last)
         self.prefetch = int(prefetch)
         self.mix = mix
-        self.classes = classes
+        self.classes = self.mix_classes = classes
         n_batches = (n_per_epoch // self.batch_size if self.drop_last
                      else -(-n_per_epoch // self.batch_size))
         if n_batches == 0:
@@ -557,10 +560,18 @@ class _BatchSource:
             read = self.X.read(rows)
             if read.skipped:
                 self._report_skipped(read.skipped)
+                if not len(read.indices):  # never an empty batch
+                    names = [name for _, name, _ in read.skipped]
+                    raise ValueError(
+                        f"Batch {index} has no readable image: its {len(names)} "
+                        f"files cannot be read ({names[:5]}). Remove them, or "
+                        "use a larger batch_size."
+                    )
                 rows = read.indices
             batch = read.images
         elif is_dask_array(self.X):
-            # Only the chunks that hold the batch's rows are computed.
+            # Only the chunks that hold the batch's rows are computed (whole:
+            # shuffled batches read many chunks, see the flow's docstring).
             (batch,) = compute(self.X[rows])
             check_finite_samples(batch, row_index=rows)
         else:

@@ -242,6 +242,10 @@ class ImageFileSequence:
         Threads decoding one read. ``None`` means 1 unless in a
         :func:`joblib.parallel_config` context; -1 means all processors.
 
+    size_name : str, default="image_size"
+        What the caller calls ``image_size``, for error messages
+        (``flow_from_directory``'s ``target_size``).
+
     Notes
     -----
     Images are uint8, or uint16 when the files are 16-bit (PNG or TIFF); the
@@ -250,7 +254,8 @@ class ImageFileSequence:
     """
 
     def __init__(self, filenames, image_size=None, *, color_mode="rgb",
-                 interpolation="bilinear", on_error="raise", n_jobs=None):
+                 interpolation="bilinear", on_error="raise", n_jobs=None,
+                 size_name="image_size"):
         check_reading_options(color_mode, interpolation, on_error, n_jobs)
         self.image_size = check_image_size(image_size)
         self.filenames = [_as_filename(name, row) for row, name in
@@ -259,6 +264,7 @@ class ImageFileSequence:
         self.interpolation = interpolation
         self.on_error = on_error
         self.n_jobs = n_jobs
+        self.size_name = size_name  # the caller's name for image_size, in errors
         self._reference = None  # (row, image) of the first readable file
 
     def __len__(self):
@@ -414,7 +420,7 @@ class ImageFileSequence:
             raise ValueError(
                 f"Image file {self.filenames[row]!r} is {height}x{width} (height x "
                 f"width) but {self.filenames[reference_row]!r} is {ref_height}x"
-                f"{ref_width}. Pass image_size=(height, width) to resize every "
+                f"{ref_width}. Pass {self.size_name}=(height, width) to resize every "
                 "image to one size."
             )
 

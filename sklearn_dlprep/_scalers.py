@@ -783,7 +783,7 @@ def _channel_moments(X, layout):
 
         chunks = X.to_delayed().ravel()  # one per chunk of rows
         parts = compute(*[delayed(_channel_moments)(chunk, layout)
-                          for chunk in chunks])
+                          for chunk, n_rows in zip(chunks, X.chunks[0]) if n_rows])
         n_values, mean, m2 = 0, np.zeros(layout.n_channels), np.zeros(
             layout.n_channels)
         for part in parts:

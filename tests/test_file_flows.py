@@ -254,3 +254,66 @@ def test_prefetch_and_next_give_the_same_batches(folder):
 def test_a_missing_folder_is_named(tmp_path):
     with pytest.raises(ValueError, match="nowhere"):
         ArrayAugmenter().flow_from_directory(tmp_path / "nowhere")
+
+
+def test_a_batch_of_unreadable_files_only_is_an_error_not_an_empty_batch(tmp_path):
+    root = tmp_path / "data"
+    (root / "a").mkdir(parents=True)
+    for name in ("0.png", "1.png"):
+        write_image(root / "a" / name, crop(0, 8, 8))
+    for name in ("z0.png", "z1.png"):
+        (root / "a" / name).write_text("not an image")
+    flow = ArrayAugmenter().flow_from_directory(
+        root, target_size=(8, 8), batch_size=2, shuffle=False, on_error="skip")
+    assert len(flow[0][0]) == 2
+    with pytest.warns(UserWarning), pytest.raises(ValueError, match="z0.png"):
+        flow[1]
+
+
+def test_dataframe_class_indices_are_kept_across_tables(folder):
+    """Numeric labels are class indices: a validation table without class 1
+    keeps class 2 in column 2; classes=[...] picks indices in label order."""
+    pd = pytest.importorskip("pandas")
+    paths = ["cat/00.png", "dog/10.png", "cat/01.png"]
+    table = pd.DataFrame({"filename": paths, "label": [0, 2, 0]})
+    flow = ArrayAugmenter().flow_from_dataframe(
+        table, folder, y_col="label", target_size=(8, 8), batch_size=3,
+        shuffle=False)
+    assert flow[0][1].tolist() == [[1, 0, 0], [0, 0, 1], [1, 0, 0]]
+    assert flow.class_indices == {0: 0, 1: 1, 2: 2}
+    picked = ArrayAugmenter().flow_from_dataframe(
+        table, folder, y_col="label", classes=[2], class_mode="sparse",
+        target_size=(8, 8), batch_size=3)
+    assert picked.samples == 1 and picked[0][1].tolist() == [0]
+    with pytest.raises(TypeError, match="classes must list ints"):
+        ArrayAugmenter().flow_from_dataframe(table, folder, y_col="label",
+                                             classes=["cat"])
+
+
+def test_dataframe_raw_targets_filenames_and_weights_as_given(folder):
+    pd = pytest.importorskip("pandas")
+    table = pd.DataFrame({"path": [str(folder / "cat/00.png"), "dog/10.png"],
+                          "kind": ["x", "y"], "w": [1.0, np.nan]})
+    raw = ArrayAugmenter().flow_from_dataframe(
+        table, folder, x_col="path", y_col="kind", class_mode="raw",
+        target_size=(8, 8), batch_size=2, shuffle=False)
+    assert raw[0][1].tolist() == ["x", "y"]
+    assert raw.filenames == table["path"].tolist()
+    with pytest.raises(ValueError, match="weight_col='w' must hold finite"):
+        ArrayAugmenter().flow_from_dataframe(table, folder, x_col="path",
+                                             y_col="kind", weight_col="w")
+    with pytest.raises(ValueError, match="weight_col='w' needs labels"):
+        ArrayAugmenter().flow_from_dataframe(table, folder, x_col="path",
+                                             class_mode=None, weight_col="w")
+
+
+def test_classes_keep_keras_meaning_with_mix_and_sizes_name_target_size(folder):
+    flow = ArrayAugmenter().flow_from_directory(
+        folder, target_size=(8, 8), class_mode="sparse", mix=MixUp(), seed=0)
+    np.testing.assert_array_equal(flow.classes, [0] * 7 + [1] * 5)
+    np.testing.assert_array_equal(flow.mix_classes, [0, 1])
+    write_image(folder / "dog" / "big.png", crop(30, 30, 30))
+    odd = ArrayAugmenter().flow_from_directory(folder, target_size=None,
+                                               batch_size=13, shuffle=False)
+    with pytest.raises(ValueError, match=r"Pass target_size=\(height, width\)"):
+        odd[0]

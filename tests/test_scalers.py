@@ -1063,3 +1063,19 @@ def test_dask_is_not_imported_for_numpy_input():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True,
                             text=True, check=True, cwd=Path(__file__).parents[1])
     assert result.stdout.strip() == "[]"
+
+
+def test_dask_fit_skips_empty_chunks():
+    """A filtered dask array may hold chunks of 0 rows: the fit equals the
+    in-memory fit of the rows that remain."""
+    da = pytest.importorskip("dask.array")
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 256, (40, 4, 4, 3), dtype=np.uint8)
+    keep = np.arange(40) >= 10
+    D = da.from_array(X, chunks=(10, 4, 4, 3))[da.from_array(keep, chunks=10)]
+    D.compute_chunk_sizes()
+    assert 0 in D.chunks[0]
+    fitted = ChannelStandardizer().fit(D)
+    expected = ChannelStandardizer().fit(X[keep])
+    assert_allclose(fitted.mean_, expected.mean_, rtol=1e-12)
+    assert_allclose(fitted.scale_, expected.scale_, rtol=1e-12)
