@@ -392,12 +392,13 @@ class BaseAugmenter(BaseSampler):
                             class_mode="categorical", batch_size=32, shuffle=True,
                             seed=None, *, follow_links=False, interpolation="nearest",
                             random_state=None, balance=False, drop_last=False,
-                            prefetch=0, mix=None, on_error="raise", n_jobs=None):
+                            prefetch=0, mix=None, on_error="raise", n_jobs=None,
+                            **keras_arguments):
         """Iterate over augmented batches of the images of a folder, read on demand.
 
         Keras' ``ImageDataGenerator.flow_from_directory``, with the names and
         defaults of its arguments that apply (those after ``seed`` are keywords
-        only; ``subset`` and the ``save_*`` arguments are not taken):
+        only; ``subset`` and the ``save_*`` arguments are refused):
         ``directory`` holds one sub-folder per class; each batch
         reads, decodes and resizes only its own files, then augments them, so
         memory holds a few batches whatever the folder's size. The returned flow
@@ -449,6 +450,10 @@ class BaseAugmenter(BaseSampler):
         n_jobs : int or None, default=None
             Threads decoding a batch. ``None`` means 1 unless in a
             :func:`joblib.parallel_config` context; -1 means all processors.
+        **keras_arguments
+            Keras' ``subset``, ``save_to_dir``, ``save_prefix``, ``save_format``
+            and ``keep_aspect_ratio`` are refused with a ``TypeError`` that says
+            what to do instead.
 
         Returns
         -------
@@ -484,8 +489,9 @@ class BaseAugmenter(BaseSampler):
         >>> X_batch.shape, X_batch.dtype, y_batch.shape
         ((4, 32, 32, 3), dtype('uint8'), (4, 2))
         """
-        from ._file_flows import flow_from_directory
+        from ._file_flows import flow_from_directory, refuse_keras_arguments
 
+        refuse_keras_arguments("flow_from_directory", keras_arguments)
         return flow_from_directory(
             self, directory, target_size=target_size, color_mode=color_mode,
             classes=classes, class_mode=class_mode, follow_links=follow_links,
@@ -501,7 +507,7 @@ class BaseAugmenter(BaseSampler):
                             seed=None, *, interpolation="nearest",
                             validate_filenames=True, random_state=None,
                             balance=False, drop_last=False, prefetch=0, mix=None,
-                            on_error="raise", n_jobs=None):
+                            on_error="raise", n_jobs=None, **keras_arguments):
         """Iterate over augmented batches of the image files a DataFrame lists.
 
         Keras' ``ImageDataGenerator.flow_from_dataframe``, with the names and
@@ -544,6 +550,8 @@ class BaseAugmenter(BaseSampler):
             ``on_error="skip"`` here; they are then in ``skipped_filenames``).
         random_state, balance, drop_last, prefetch, mix, on_error, n_jobs
             As in :meth:`flow_from_directory`.
+        **keras_arguments
+            As in :meth:`flow_from_directory`.
 
         Returns
         -------
@@ -570,8 +578,9 @@ class BaseAugmenter(BaseSampler):
         >>> [y_batch.tolist() for _, y_batch in batches]  # shuffled every epoch
         [[1, 0, 0, 1], [0, 1]]
         """
-        from ._file_flows import flow_from_dataframe
+        from ._file_flows import flow_from_dataframe, refuse_keras_arguments
 
+        refuse_keras_arguments("flow_from_dataframe", keras_arguments)
         return flow_from_dataframe(
             self, dataframe, directory, x_col=x_col, y_col=y_col,
             weight_col=weight_col, target_size=target_size, color_mode=color_mode,

@@ -29,6 +29,31 @@ def _check_class_mode(class_mode, allowed):
         )
 
 
+# Keras' arguments of flow_from_directory / flow_from_dataframe that are not
+# taken, and what to do instead.
+_KERAS_ONLY = {
+    "subset": "split the files first (two folders, or train_val_test_split on a "
+              "DataFrame of paths, then flow_from_dataframe on each part); "
+              "ImageDataGenerator's validation_split is not augmentation",
+    "save_to_dir": "write the batches yourself (cv2.imwrite on each image)",
+    "save_prefix": "write the batches yourself (cv2.imwrite on each image)",
+    "save_format": "write the batches yourself (cv2.imwrite on each image)",
+    "keep_aspect_ratio": "crop or pad the files to the aspect ratio of "
+                         "target_size first, or add a RandomCrop step",
+}
+
+
+def refuse_keras_arguments(method, arguments):
+    """A ``TypeError`` for any argument left in ``arguments``: Keras' that are not
+    taken say what to do instead."""
+    for name in arguments:
+        if name in _KERAS_ONLY:
+            raise TypeError(
+                f"{method} does not take Keras' {name}=: {_KERAS_ONLY[name]}."
+            )
+        raise TypeError(f"{method}() got an unexpected keyword argument {name!r}")
+
+
 def _targets(labels, n_classes, class_mode):
     """The ``y`` of the flow for integer ``labels``, as Keras' iterators give it."""
     if class_mode is None:

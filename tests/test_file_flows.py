@@ -317,3 +317,18 @@ def test_classes_keep_keras_meaning_with_mix_and_sizes_name_target_size(folder):
                                                batch_size=13, shuffle=False)
     with pytest.raises(ValueError, match=r"Pass target_size=\(height, width\)"):
         odd[0]
+
+
+@pytest.mark.parametrize("name, value, hint", [
+    ("subset", "training", "split the files first"),
+    ("save_to_dir", "out", "cv2.imwrite"),
+    ("keep_aspect_ratio", True, "aspect ratio"),
+    ("colour_mode", "rgb", "unexpected keyword argument 'colour_mode'"),
+])
+def test_keras_arguments_not_taken_say_what_to_do(folder, name, value, hint):
+    with pytest.raises(TypeError, match=hint):
+        ArrayAugmenter().flow_from_directory(folder, **{name: value})
+    pd = pytest.importorskip("pandas")
+    with pytest.raises(TypeError, match=hint):
+        ArrayAugmenter().flow_from_dataframe(pd.DataFrame({"filename": []}),
+                                             **{name: value})
