@@ -244,7 +244,7 @@ class ArrayFlow:
         with ``on_error="skip"``), in the order they were met: files are read
         when their batch is made, so the list grows as epochs run. Empty for
         arrays."""
-        return list(self._source.skipped)
+        return self._source.skipped_names()
 
     # The sequence protocol (keras.utils.PyDataset) -------------------------------
 
@@ -598,6 +598,11 @@ class _BatchSource:
                 labels, weights = labels[:, :-1], labels[:, -1]
             y = labels.astype(np.float32, copy=False)
         return (out, y) if weights is None else (out, y, weights)
+
+    def skipped_names(self):
+        """The unreadable files met so far (a copy: a prefetch thread may add)."""
+        with self._lock:
+            return list(self.skipped)
 
     def _report_skipped(self, skipped):
         with self._lock:
