@@ -164,19 +164,20 @@ def flow_from_dataframe(augmenter, dataframe, directory, *, x_col, y_col,
     index = index_dataframe(dataframe, directory, x_col=x_col, y_col=y_col,
                             classes=classes if by_name else None,
                             on_error=on_error, validate_filenames=validate_filenames)
-    rows, labels, class_names, y = index.rows, index.labels, index.class_names, None
+    labels, class_names, y = index.labels, index.class_names, None
+    keep = np.ones(len(index.rows), dtype=bool)  # of the rows index_dataframe kept
     if class_mode == "raw":
-        y, labels = dataframe[y_col].to_numpy()[rows], None
+        y, labels = dataframe[y_col].to_numpy()[index.rows], None
     elif class_mode is not None:
         if not by_name:
             keep, labels, class_names = _class_indices(labels, classes, y_col)
-            rows, labels = rows[keep], labels[keep]
-            if not len(rows):
+            labels = labels[keep]
+            if not keep.any():
                 raise ValueError(f"No rows left: no label of y_col={y_col!r} is in "
                                  f"classes={classes!r}.")
         y = _targets(labels, len(class_names), class_mode)
-    kept = set(rows.tolist())
-    filepaths = [path for row, path in zip(index.rows, index.filepaths) if row in kept]
+    rows = index.rows[keep]
+    filepaths = [path for path, kept in zip(index.filepaths, keep) if kept]
     sample_weight = None
     if weight_col is not None:
         if y is None:

@@ -65,6 +65,7 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
+from ..utils._validation import sums_finite
 from ._geometry import (
     affine_part,
     fill_indices,
@@ -190,17 +191,10 @@ def _overflowed(out, rows):
     """Which of ``out[rows]`` hold a non-finite value. OpenCV interpolates float32
     as ``v0 + (v1 - v0) * t``, which overflows where neighbours differ by more than
     float32's largest value (magnitudes beyond 1.7e38): those samples are warped
-    again in float64. One reduction over the rows finds out whether any did: a sum
-    of squares (one BLAS pass) is finite when every value is; when it overflows
-    (values beyond 1.8e19) the rows are checked one by one."""
+    again in float64. One reduction over the rows finds out whether any did; when
+    it overflows (values beyond 1.8e19) the rows are checked one by one."""
     written = out[_as_slice(rows)]
-    with np.errstate(over="ignore", invalid="ignore"):
-        if written.flags.c_contiguous:
-            flat = written.reshape(-1)
-            finite = np.isfinite(np.dot(flat, flat))
-        else:
-            finite = np.isfinite(written.max()) and np.isfinite(written.min())
-    if finite:
+    if sums_finite(written):
         return np.zeros(len(rows), dtype=bool)
     return ~np.isfinite(written.reshape(len(rows), -1)).all(axis=1)
 
@@ -492,25 +486,23 @@ def _resize_group(X, src_rows, out, dst_rows, maps, todo, windows, order,
             out_rows[d] = cv2.resize(window, size, interpolation=interpolation)
         if order == 0 or not any(x_strips[i]) and not any(y_strips[i]):
             continue
-        # The output's outer rows and columns whose source lies past the window.
+        # The output's outer rows and columns whose source lies past the window,
+        # warped with the map shifted to the strip's first pixel.
         target = out_rows[d]
         source = _opencv_view(X_rows[s])
-        first, last = y_strips[i]
-        for y, n_rows in ((0, first), (height - last, last)):
-            if n_rows:
+        for axis, (first, last) in ((1, y_strips[i]), (0, x_strips[i])):
+            extent = size[axis]
+            for start, n in ((0, first), (extent - last, last)):
+                if not n:
+                    continue
                 shifted = m.copy()
-                shifted[1, 2] += m[1, 1] * y
-                target[y:y + n_rows] = cv2.warpAffine(
-                    source, shifted, (width, n_rows), None, flags, border,
-                    border_value).reshape(target[y:y + n_rows].shape)
-        first, last = x_strips[i]
-        for x, n_columns in ((0, first), (width - last, last)):
-            if n_columns:
-                shifted = m.copy()
-                shifted[0, 2] += m[0, 0] * x
-                target[:, x:x + n_columns] = cv2.warpAffine(
-                    source, shifted, (n_columns, height), None, flags, border,
-                    border_value).reshape(target[:, x:x + n_columns].shape)
+                shifted[axis, 2] += m[axis, axis] * start
+                strip = (slice(start, start + n) if axis else
+                         (slice(None), slice(start, start + n)))
+                strip_size = (width, n) if axis else (n, height)
+                target[strip] = cv2.warpAffine(
+                    source, shifted, strip_size, None, flags, border,
+                    border_value).reshape(target[strip].shape)
 
 
 def _strips(maps, axis, starts, extents, size, fill_mode):

@@ -93,6 +93,12 @@ class Plan:
         self._order = int(order)
         self._n_jobs = int(n_jobs)
         self._stages = _fuse(self._operations)
+        # Plans of warps only (operations whose ``inert`` attribute is true draw
+        # values but never act) hold no floating-point copy: larger chunks.
+        warps_only = all(kind == "geometric"
+                         or all(getattr(op, "inert", False) for op in ops)
+                         for kind, ops, _ in self._stages)
+        self._chunk_bytes = WARP_CHUNK_BYTES if warps_only else CHUNK_BYTES
 
     @property
     def layout(self):
@@ -162,20 +168,12 @@ class Plan:
         if n_rows <= 0:
             return 0
         values = max(1, self._layout.n_features)
-        chunk_rows = max(1, self._chunk_bytes() // max(1, sample_nbytes))
+        chunk_rows = max(1, self._chunk_bytes // max(1, sample_nbytes))
         threads = max(1, min(effective_n_jobs(self._n_jobs), n_rows))
         per_thread = (min(chunk_rows, n_rows) * values * 8  # the pointwise copy
                       + 4 * values * 8)  # a warp's float copies of one sample
         return (min(n_rows, DRAW_BLOCK) * BLOCK_BYTES_PER_SAMPLE
                 + threads * per_thread)
-
-    def _chunk_bytes(self):
-        """Bytes of samples per chunk: larger when only warps run (operations
-        whose ``inert`` attribute is true draw values but never act)."""
-        if all(kind == "geometric" or all(getattr(op, "inert", False) for op in ops)
-               for kind, ops, _ in self._stages):
-            return WARP_CHUNK_BYTES
-        return CHUNK_BYTES
 
     def _draw_block(self, n_samples, rng):
         draws = {}
@@ -210,7 +208,7 @@ class Plan:
         Xc = to_canonical(X, self._layout)
         outc = to_canonical(out, self._layout)
 
-        chunk = max(1, self._chunk_bytes() // max(1, Xc[:1].nbytes))
+        chunk = max(1, self._chunk_bytes // max(1, Xc[:1].nbytes))
         n_jobs = effective_n_jobs(self._n_jobs)
         block_rows = min(n_rows, DRAW_BLOCK)
         if n_jobs > 1:  # enough chunks to keep every thread busy

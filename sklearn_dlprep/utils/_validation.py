@@ -104,26 +104,31 @@ def first_bad_rows(X, limit=5):
     return found
 
 
+def sums_finite(X):
+    """Whether one cheap reduction of float ``X`` is finite, which it is when every
+    value is; ``False`` also when finite values sum past the type's range.
+
+    np.isfinite over a whole float dataset would allocate a boolean copy; a sum of
+    squares (a BLAS dot product, twice as fast as a float64 sum) reads C-contiguous
+    float32 and float64 once; other arrays are summed in float64 (``axis=None``
+    reduces any strides in place, where reshape(-1) would copy).
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        if X.dtype in (np.float32, np.float64) and X.flags.c_contiguous:
+            flat = X.reshape(-1)
+            return bool(np.isfinite(np.dot(flat, flat)))
+        return bool(np.isfinite(np.add.reduce(X, axis=None, dtype=np.float64)))
+
+
 def check_finite_samples(X, name="X", row_index=None):
     """Refuse NaN or infinity in a float ``X``, naming the first rows that hold it
     (as positions in the caller's data when ``X`` is a gather of its rows
     ``row_index``)."""
     if X.dtype.kind != "f" or X.size == 0:
         return
-    # np.isfinite over a whole float dataset would allocate a boolean copy; a sum
-    # (or a sum of squares) is a cheap reduction, finite when every value is.
-    # (axis=None reduces any strides in place, where reshape(-1) would copy.)
-    with np.errstate(over="ignore", invalid="ignore"):  # finite values may sum past
-        # the type's range (inf, or inf - inf): the rows are then checked one by one
-        if X.dtype in (np.float32, np.float64) and X.flags.c_contiguous:
-            # A dot product (BLAS) reads the data twice as fast as a sum in float64.
-            flat = X.reshape(-1)
-            total = np.dot(flat, flat)
-        else:
-            total = np.add.reduce(X, axis=None, dtype=np.float64)
-    if np.isfinite(total):
+    if sums_finite(X):
         return
-    rows = first_bad_rows(X)
+    rows = first_bad_rows(X)  # or the sum overflowed: the rows one by one
     if not rows:  # the sum overflowed, every value is finite
         return
     kind = "NaN" if np.isnan(X[rows]).any() else "infinity"
